@@ -1,0 +1,199 @@
+"""The encoder's forward pass in NumPy, over the weights exported for the browser.
+
+This is the reference the browser's TensorFlow.js results are checked against,
+and what the build uses to draw the attention matrices that readers see with
+JavaScript off. It reads `model/web/model.json` and its weight shards
+directly, so it needs neither TensorFlow nor the Keras code; each step mirrors
+a line of `model/transformer.py`.
+
+Shapes in comments: n tokens, d d_model, h num_heads, d_k = d / h, L layers.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from model.positional_encoding import positional_encoding
+from model.tokenizer import Tokenizer
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+MASK_BIAS = -1e9  # the same additive mask as model/transformer.py
+
+
+class ModelFileError(Exception):
+    """The exported model files are missing, inconsistent or corrupt."""
+
+
+def _decode(raw: bytes, spec: dict) -> np.ndarray:
+    """Decode one weight from the TensorFlow.js binary format into float64 or int."""
+    shape = spec["shape"]
+    quantization = spec.get("quantization")
+    if quantization is None:
+        dtype = {"float32": "<f4", "int32": "<i4", "bool": "?"}[spec["dtype"]]
+        return np.frombuffer(raw, dtype=dtype).reshape(shape)
+    if quantization["dtype"] == "float16":
+        return np.frombuffer(raw, dtype="<f2").astype(np.float64).reshape(shape)
+    stored = {"uint8": "<u1", "uint16": "<u2"}[quantization["dtype"]]
+    values = np.frombuffer(raw, dtype=stored).astype(np.float64)
+    return (values * quantization["scale"] + quantization["min"]).reshape(shape)
+
+
+def _stored_size(spec: dict) -> int:
+    count = int(np.prod(spec["shape"], dtype=np.int64))
+    quantization = spec.get("quantization")
+    dtype = quantization["dtype"] if quantization else spec["dtype"]
+    return count * {"float32": 4, "int32": 4, "bool": 1, "float16": 2,
+                    "uint8": 1, "uint16": 2}[dtype]
+
+
+def read_weights(model_json: Path) -> dict[str, np.ndarray]:
+    """Return every weight in a TensorFlow.js graph model by its manifest name."""
+    try:
+        manifest = json.loads(model_json.read_text(encoding="utf-8"))["weightsManifest"]
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelFileError(f"cannot read {model_json}: {error}") from error
+
+    weights = {}
+    for group in manifest:
+        data = b"".join(
+            (model_json.parent / path).read_bytes() for path in group["paths"]
+        )
+        offset = 0
+        for spec in group["weights"]:
+            size = _stored_size(spec)
+            if offset + size > len(data):
+                raise ModelFileError(
+                    f"weight {spec['name']} runs past the end of "
+                    f"{', '.join(group['paths'])}: the shard is truncated"
+                )
+            weights[spec["name"]] = _decode(data[offset : offset + size], spec)
+            offset += size
+    return weights
+
+
+def layer_norm(x: np.ndarray, gamma, beta, epsilon: float) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    variance = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(variance + epsilon) * gamma + beta
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class ReferenceModel:
+    """The exported encoder: hyperparameters, tokenizer and named weights."""
+
+    config: dict
+    tokenizer: Tokenizer
+    weights: dict[str, np.ndarray]  # by Keras path below the encoder, float64
+
+    @classmethod
+    def load(cls, web_dir: Path = WEB_DIR) -> "ReferenceModel":
+        model_json = web_dir / "model.json"
+        try:
+            metadata = json.loads(model_json.read_text(encoding="utf-8"))[
+                "userDefinedMetadata"
+            ]
+            config, weight_map = metadata["config"], metadata["weights"]
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelFileError(
+                f"cannot read the model's config and weight names from "
+                f"{model_json}: {error}; re-export with `make model`"
+            ) from error
+
+        stored = read_weights(model_json)
+        missing = sorted({entry["name"] for entry in weight_map.values()} - set(stored))
+        if missing:
+            raise ModelFileError(f"{model_json} lacks weights {missing}")
+        weights = {
+            path: stored[entry["name"]].astype(np.float64).reshape(entry["shape"])
+            for path, entry in weight_map.items()
+        }
+        tokenizer = Tokenizer.from_file(web_dir / "tokenizer.json")
+        return cls(config, tokenizer, weights)
+
+    def forward(self, token_ids, causal: bool = False) -> dict[str, np.ndarray]:
+        """Run token_ids (n,) through the encoder; return every intermediate.
+
+        The keys and shapes are those of the exported serving signature.
+        """
+        d, h = self.config["d_model"], self.config["num_heads"]
+        d_k = d // h
+        token_ids = np.asarray(token_ids, dtype=np.int64)
+        n = len(token_ids)
+        w = self.weights
+
+        token_embeddings = w["embedding/token_embedding"][token_ids]  # (n, d)
+        positions = positional_encoding(n, d).astype(np.float32).astype(np.float64)
+        x = token_embeddings + positions
+
+        future = np.triu(np.ones((n, n)), k=1)  # 1 above the diagonal
+        mask_bias = MASK_BIAS * future if causal else np.zeros((n, n))
+
+        steps = {name: [] for name in (
+            "query", "key", "value", "scores", "scaled_scores",
+            "attention_weights", "head_outputs", "layer_output",
+        )}
+        for index in range(self.config["num_layers"]):
+            prefix = f"layer_{index}/"
+
+            def project(name, inputs):
+                kernel, bias = w[f"{prefix}attention/{name}_kernel"], w[
+                    f"{prefix}attention/{name}_bias"]
+                projected = inputs @ kernel + bias  # (n, h * d_k)
+                return projected.reshape(n, h, d_k).transpose(1, 0, 2)  # (h, n, d_k)
+
+            query, key, value = (project(name, x) for name in ("query", "key", "value"))
+            scores = query @ key.transpose(0, 2, 1)  # (h, n, n)
+            scaled_scores = scores / np.sqrt(d_k)
+            attention_weights = softmax(scaled_scores + mask_bias)
+            head_outputs = attention_weights @ value  # (h, n, d_k)
+
+            concatenated = head_outputs.transpose(1, 0, 2).reshape(n, d)
+            attended = (
+                concatenated @ w[prefix + "attention/output_kernel"]
+                + w[prefix + "attention/output_bias"]
+            )
+            epsilon = self.config["layer_norm_epsilon"]
+            x = layer_norm(
+                x + attended,
+                w[prefix + "attention_norm/gamma"],
+                w[prefix + "attention_norm/beta"],
+                epsilon,
+            )
+            hidden = np.maximum(
+                x @ w[prefix + "feed_forward_hidden/kernel"]
+                + w[prefix + "feed_forward_hidden/bias"],
+                0.0,
+            )
+            feed_forward = (
+                hidden @ w[prefix + "feed_forward_output/kernel"]
+                + w[prefix + "feed_forward_output/bias"]
+            )
+            x = layer_norm(
+                x + feed_forward,
+                w[prefix + "feed_forward_norm/gamma"],
+                w[prefix + "feed_forward_norm/beta"],
+                epsilon,
+            )
+
+            for name, value_ in (
+                ("query", query), ("key", key), ("value", value), ("scores", scores),
+                ("scaled_scores", scaled_scores),
+                ("attention_weights", attention_weights),
+                ("head_outputs", head_outputs), ("layer_output", x),
+            ):
+                steps[name].append(value_)
+
+        outputs = {
+            "token_embeddings": token_embeddings,
+            "positional_encoding": positions,
+            "embedded": token_embeddings + positions,
+        }
+        outputs.update({name: np.stack(values) for name, values in steps.items()})
+        return outputs
