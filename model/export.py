@@ -16,25 +16,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from model.reference import OUTPUT_NAMES, WEB_DIR
+
 log = logging.getLogger(__name__)
-
-WEB_DIR = Path(__file__).resolve().parent / "web"
-
-# Names of the serving signature's outputs, shared with js/ and model/reference.py.
-# Per-layer outputs have a leading layer axis.
-OUTPUT_NAMES = (
-    "token_embeddings",  # (n, d)
-    "positional_encoding",  # (n, d)
-    "embedded",  # (n, d), their sum
-    "query",  # (L, h, n, d_k)
-    "key",  # (L, h, n, d_k)
-    "value",  # (L, h, n, d_k)
-    "scores",  # (L, h, n, n), Q K^T
-    "scaled_scores",  # (L, h, n, n), Q K^T / sqrt(d_k)
-    "attention_weights",  # (L, h, n, n), softmax of the masked scaled scores
-    "head_outputs",  # (L, h, n, d_k), attention weights times V
-    "layer_output",  # (L, n, d)
-)
 
 
 def serving_archive(encoder):

@@ -21,6 +21,22 @@ from model.tokenizer import Tokenizer
 WEB_DIR = Path(__file__).resolve().parent / "web"
 MASK_BIAS = -1e9  # the same additive mask as model/transformer.py
 
+# Names of the serving signature's outputs, shared with js/ and model/export.py.
+# Per-layer outputs have a leading layer axis.
+OUTPUT_NAMES = (
+    "token_embeddings",  # (n, d)
+    "positional_encoding",  # (n, d)
+    "embedded",  # (n, d), their sum
+    "query",  # (L, h, n, d_k)
+    "key",  # (L, h, n, d_k)
+    "value",  # (L, h, n, d_k)
+    "scores",  # (L, h, n, n), Q K^T
+    "scaled_scores",  # (L, h, n, n), Q K^T / sqrt(d_k)
+    "attention_weights",  # (L, h, n, n), softmax of the masked scaled scores
+    "head_outputs",  # (L, h, n, d_k), attention weights times V
+    "layer_output",  # (L, n, d)
+)
+
 
 class ModelFileError(Exception):
     """The exported model files are missing, inconsistent or corrupt."""
@@ -117,83 +133,87 @@ class ReferenceModel:
         tokenizer = Tokenizer.from_file(web_dir / "tokenizer.json")
         return cls(config, tokenizer, weights)
 
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return OUTPUT_NAMES
+
     def forward(self, token_ids, causal: bool = False) -> dict[str, np.ndarray]:
         """Run token_ids (n,) through the encoder; return every intermediate.
 
         The keys and shapes are those of the exported serving signature.
         """
-        d, h = self.config["d_model"], self.config["num_heads"]
-        d_k = d // h
         token_ids = np.asarray(token_ids, dtype=np.int64)
-        n = len(token_ids)
-        w = self.weights
+        n, d = len(token_ids), self.config["d_model"]
 
-        token_embeddings = w["embedding/token_embedding"][token_ids]  # (n, d)
+        token_embeddings = self.weights["embedding/token_embedding"][token_ids]  # (n, d)
+        # The model adds the table in float32; round it the same way.
         positions = positional_encoding(n, d).astype(np.float32).astype(np.float64)
         x = token_embeddings + positions
-
-        future = np.triu(np.ones((n, n)), k=1)  # 1 above the diagonal
-        mask_bias = MASK_BIAS * future if causal else np.zeros((n, n))
-
-        steps = {name: [] for name in (
-            "query", "key", "value", "scores", "scaled_scores",
-            "attention_weights", "head_outputs", "layer_output",
-        )}
-        for index in range(self.config["num_layers"]):
-            prefix = f"layer_{index}/"
-
-            def project(name, inputs):
-                kernel, bias = w[f"{prefix}attention/{name}_kernel"], w[
-                    f"{prefix}attention/{name}_bias"]
-                projected = inputs @ kernel + bias  # (n, h * d_k)
-                return projected.reshape(n, h, d_k).transpose(1, 0, 2)  # (h, n, d_k)
-
-            query, key, value = (project(name, x) for name in ("query", "key", "value"))
-            scores = query @ key.transpose(0, 2, 1)  # (h, n, n)
-            scaled_scores = scores / np.sqrt(d_k)
-            attention_weights = softmax(scaled_scores + mask_bias)
-            head_outputs = attention_weights @ value  # (h, n, d_k)
-
-            concatenated = head_outputs.transpose(1, 0, 2).reshape(n, d)
-            attended = (
-                concatenated @ w[prefix + "attention/output_kernel"]
-                + w[prefix + "attention/output_bias"]
-            )
-            epsilon = self.config["layer_norm_epsilon"]
-            x = layer_norm(
-                x + attended,
-                w[prefix + "attention_norm/gamma"],
-                w[prefix + "attention_norm/beta"],
-                epsilon,
-            )
-            hidden = np.maximum(
-                x @ w[prefix + "feed_forward_hidden/kernel"]
-                + w[prefix + "feed_forward_hidden/bias"],
-                0.0,
-            )
-            feed_forward = (
-                hidden @ w[prefix + "feed_forward_output/kernel"]
-                + w[prefix + "feed_forward_output/bias"]
-            )
-            x = layer_norm(
-                x + feed_forward,
-                w[prefix + "feed_forward_norm/gamma"],
-                w[prefix + "feed_forward_norm/beta"],
-                epsilon,
-            )
-
-            for name, value_ in (
-                ("query", query), ("key", key), ("value", value), ("scores", scores),
-                ("scaled_scores", scaled_scores),
-                ("attention_weights", attention_weights),
-                ("head_outputs", head_outputs), ("layer_output", x),
-            ):
-                steps[name].append(value_)
-
         outputs = {
             "token_embeddings": token_embeddings,
             "positional_encoding": positions,
-            "embedded": token_embeddings + positions,
+            "embedded": x,
         }
-        outputs.update({name: np.stack(values) for name, values in steps.items()})
+
+        future = np.triu(np.ones((n, n)), k=1)  # 1 above the diagonal
+        mask_bias = MASK_BIAS * future if causal else np.zeros((n, n))
+        per_layer = []
+        for index in range(self.config["num_layers"]):
+            x, steps = self._encoder_layer(x, mask_bias, f"layer_{index}/")
+            per_layer.append(steps)
+        for name in per_layer[0]:
+            outputs[name] = np.stack([steps[name] for steps in per_layer])
         return outputs
+
+    def _encoder_layer(self, x, mask_bias, prefix: str):
+        """One encoder layer: self-attention, Add & Norm, feed-forward, Add & Norm."""
+        w, epsilon = self.weights, self.config["layer_norm_epsilon"]
+        attended, steps = self._self_attention(x, mask_bias, prefix + "attention/")
+        x = layer_norm(
+            x + attended,
+            w[prefix + "attention_norm/gamma"],
+            w[prefix + "attention_norm/beta"],
+            epsilon,
+        )
+
+        hidden = x @ w[prefix + "feed_forward_hidden/kernel"]
+        hidden = np.maximum(hidden + w[prefix + "feed_forward_hidden/bias"], 0.0)
+        feed_forward = hidden @ w[prefix + "feed_forward_output/kernel"]
+        feed_forward += w[prefix + "feed_forward_output/bias"]
+        x = layer_norm(
+            x + feed_forward,
+            w[prefix + "feed_forward_norm/gamma"],
+            w[prefix + "feed_forward_norm/beta"],
+            epsilon,
+        )
+        steps["layer_output"] = x
+        return x, steps
+
+    def _self_attention(self, x, mask_bias, prefix: str):
+        """Multi-head scaled dot-product attention over x (n, d)."""
+        w = self.weights
+        n, d = x.shape
+        h = self.config["num_heads"]
+        d_k = d // h
+
+        def project(name):
+            projected = x @ w[f"{prefix}{name}_kernel"] + w[f"{prefix}{name}_bias"]
+            return projected.reshape(n, h, d_k).transpose(1, 0, 2)  # (h, n, d_k)
+
+        query, key, value = project("query"), project("key"), project("value")
+        scores = query @ key.transpose(0, 2, 1)  # (h, n, n)
+        scaled_scores = scores / np.sqrt(d_k)
+        attention_weights = softmax(scaled_scores + mask_bias)
+        head_outputs = attention_weights @ value  # (h, n, d_k)
+
+        concatenated = head_outputs.transpose(1, 0, 2).reshape(n, d)  # (n, h * d_k)
+        output = concatenated @ w[prefix + "output_kernel"] + w[prefix + "output_bias"]
+        return output, {
+            "query": query,
+            "key": key,
+            "value": value,
+            "scores": scores,
+            "scaled_scores": scaled_scores,
+            "attention_weights": attention_weights,
+            "head_outputs": head_outputs,
+        }
