@@ -1,0 +1,507 @@
+"""Build the article "Understanding Transformer Attention" as a static site.
+
+Usage: python build.py [--out DIR] [--content DIR] [--skip-js] [--verbose]
+
+Reads the sections from content/*.md in file-name order, renders them through
+the Jinja2 templates in site_templates/, and writes index.html, 404.html,
+.nojekyll, assets/style.css, assets/app.js (bundled from js/main.js by esbuild)
+and model/ (a copy of model/web/). The site is written into a temporary folder
+beside the output folder and swapped into place only when every step has
+succeeded, so a failed build leaves the previous output untouched. Two builds
+of the same inputs give byte-identical files: nothing depends on the time,
+the order of directory listings or the temporary folder's name.
+
+Each content file starts with front matter between two `---` lines:
+
+    ---
+    title: Positional Encoding
+    id: positional-encoding
+    demo_sentence: The cat sat on the mat.
+    ---
+
+`title` and `id` are required, `demo_sentence` is optional and feeds `[[demo]]`.
+"""
+
+import argparse
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+import figures
+from markdown_extensions import ArticleExtension, MarkdownSourceError
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent
+CONTENT_DIR = ROOT / "content"
+TEMPLATES_DIR = ROOT / "site_templates"
+JS_ENTRY = ROOT / "js" / "main.js"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+MODEL_EXPORT_DIR = ROOT / "model" / "web"
+
+SITE = {
+    "title": "Understanding Transformer Attention",
+    "subtitle": (
+        "How the architecture of \u201cAttention Is All You Need\u201d works, "
+        "with a tiny trained model running in your browser"
+    ),
+    "description": (
+        "An interactive explanation of Transformer attention: positional "
+        "encoding, embeddings, scaled dot-product and multi-head attention, "
+        "with live attention matrices computed by TensorFlow.js."
+    ),
+}
+
+REQUIRED_KEYS = ("title", "id")
+OPTIONAL_KEYS = ("demo_sentence",)
+SECTION_ID_RE = re.compile(r"[a-z][a-z0-9-]*\Z")
+FRONT_MATTER_LINE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(.*)\Z")
+# Ids that the page templates use themselves.
+RESERVED_IDS = frozenset({"main", "contents", "contents-heading", "top"})
+
+MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "attr_list", "sane_lists")
+
+
+class BuildError(Exception):
+    """A build failure in one input file, with its 1-based line if known."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        location = display_path(self.path)
+        if self.line is not None:
+            location = f"{location}:{self.line}"
+        return f"{location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One content file: its front matter and Markdown body."""
+
+    path: Path
+    title: str
+    section_id: str
+    demo_sentence: str | None
+    body: str
+    # 1-based line of the file where `body` starts, to report errors by file line.
+    body_line: int
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    """A section whose Markdown body has been converted to HTML."""
+
+    title: str
+    id: str
+    html: Markup
+
+
+def display_path(path: Path) -> str:
+    """Return `path` relative to the working directory when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_utf8(path: Path) -> str:
+    """Read a text file as strict UTF-8, raising BuildError at the first bad byte."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise BuildError(
+            path,
+            line,
+            f"file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}); save it as UTF-8",
+        ) from error
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def parse_front_matter(path: Path, text: str) -> Section:
+    """Split a content file into its front matter and body, validating every key.
+
+    The parser is strict on purpose: an unknown or repeated key, a line that is
+    not `key: value`, an empty value or a missing closing `---` fails the build.
+    """
+    lines = text.split("\n")
+    expected = "the file must start with '---', then 'title: ...' and 'id: ...' lines, then '---'"
+    if not lines or lines[0].rstrip() != "---":
+        raise BuildError(path, 1, f"missing front matter: {expected}")
+
+    values: dict[str, str] = {}
+    value_lines: dict[str, int] = {}
+    allowed = REQUIRED_KEYS + OPTIONAL_KEYS
+    closing_index = None
+    for index in range(1, len(lines)):
+        line_number = index + 1
+        raw = lines[index].rstrip()
+        if raw == "---":
+            closing_index = index
+            break
+
+        match = FRONT_MATTER_LINE_RE.fullmatch(raw)
+        if match is None:
+            raise BuildError(
+                path, line_number, f"invalid front matter line {raw!r}; expected 'key: value'"
+            )
+        key, value = match.group(1), match.group(2).strip()
+        if key not in allowed:
+            raise BuildError(
+                path,
+                line_number,
+                f"unknown front matter key '{key}'; allowed keys: {', '.join(sorted(allowed))}",
+            )
+        if key in values:
+            raise BuildError(
+                path,
+                line_number,
+                f"front matter key '{key}' is repeated (first on line {value_lines[key]})",
+            )
+        if not value:
+            raise BuildError(path, line_number, f"front matter key '{key}' has an empty value")
+        values[key] = value
+        value_lines[key] = line_number
+
+    if closing_index is None:
+        raise BuildError(path, 1, "front matter is never closed; add a line '---' after the keys")
+    for key in REQUIRED_KEYS:
+        if key not in values:
+            raise BuildError(
+                path, closing_index + 1, f"missing front matter key '{key}'; {expected}"
+            )
+    section_id = values["id"]
+    if not SECTION_ID_RE.fullmatch(section_id):
+        raise BuildError(
+            path,
+            value_lines["id"],
+            f"invalid id {section_id!r}; use a lower-case letter followed by "
+            "lower-case letters, digits and hyphens",
+        )
+
+    return Section(
+        path=path,
+        title=values["title"],
+        section_id=section_id,
+        demo_sentence=values.get("demo_sentence"),
+        body="\n".join(lines[closing_index + 1 :]),
+        body_line=closing_index + 2,
+    )
+
+
+def load_sections(content_dir: Path) -> list[Section]:
+    """Read every content/*.md file in file-name order, checking ids are unique."""
+    paths = sorted(content_dir.glob("*.md"), key=lambda path: path.name)
+    if not paths:
+        raise BuildError(content_dir, None, "no .md files found; add one file per section")
+
+    sections: list[Section] = []
+    first_use: dict[str, Path] = {}
+    for path in paths:
+        section = parse_front_matter(path, read_utf8(path))
+        if section.section_id in RESERVED_IDS:
+            raise BuildError(
+                path,
+                None,
+                f"id '{section.section_id}' is used by the page template; choose another",
+            )
+        if section.section_id in first_use:
+            raise BuildError(
+                path,
+                None,
+                f"id '{section.section_id}' is already used by {first_use[section.section_id].name}",
+            )
+        first_use[section.section_id] = path
+        logger.debug("read %s: id %s, %d characters", path.name, section.section_id, len(section.body))
+        sections.append(section)
+    return sections
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Create the Jinja2 environment: autoescaping, and errors on undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def make_figure_renderer(env: jinja2.Environment, used_ids: set[str]) -> Callable[[str], str]:
+    """Return a function that renders a named figure into `figure.html`.
+
+    Each figure gets the id `figure-NAME`, or `figure-NAME-2` and so on when a
+    figure appears more than once, so the SVG title ids stay unique.
+    """
+    template = env.get_template("figure.html")
+
+    def render(name: str) -> str:
+        figure_id = f"figure-{name}"
+        count = 2
+        while figure_id in used_ids:
+            figure_id = f"figure-{name}-{count}"
+            count += 1
+        used_ids.add(figure_id)
+
+        figure = figures.render_figure(name, figure_id)
+        logger.debug("rendered figure %s (%d bytes of SVG)", figure_id, len(figure.svg))
+        return template.render(figure=figure)
+
+    return render
+
+
+def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[], str]:
+    """Return a function that renders `demo.html` for the section's demo sentence.
+
+    The model code is imported only when a section uses `[[demo]]`, so content
+    without the demo builds without the model package's dependencies.
+    """
+
+    def render() -> str:
+        line = None
+        if section.demo_sentence is None:
+            raise MarkdownSourceError(
+                line, "[[demo]] needs a 'demo_sentence' key in the front matter"
+            )
+        try:
+            from model.inspect import inspect_sentence
+        except ImportError as error:
+            raise MarkdownSourceError(
+                line, f"[[demo]] needs inspect_sentence from model/inspect.py: {error}"
+            ) from error
+        try:
+            demo = inspect_sentence(section.demo_sentence)
+        except (OSError, ValueError, KeyError) as error:
+            raise MarkdownSourceError(
+                line, f"inspect_sentence({section.demo_sentence!r}) failed: {error}"
+            ) from error
+        try:
+            template = env.get_template("demo.html")
+        except jinja2.TemplateNotFound as error:
+            raise MarkdownSourceError(
+                line, f"[[demo]] needs the template site_templates/{error.name}"
+            ) from error
+        logger.debug("rendered demo for %r", section.demo_sentence)
+        return template.render(demo=demo)
+
+    return render
+
+
+def render_section(
+    section: Section, env: jinja2.Environment, used_ids: set[str]
+) -> RenderedSection:
+    """Convert one section's Markdown to HTML, mapping errors to file lines."""
+    extension = ArticleExtension(
+        source=section.body,
+        section_id=section.section_id,
+        used_ids=used_ids,
+        render_figure=make_figure_renderer(env, used_ids),
+        figure_names=sorted(figures.FIGURES),
+        render_demo=make_demo_renderer(env, section),
+    )
+    converter = markdown.Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, extension], output_format="html"
+    )
+    try:
+        html = converter.convert(section.body)
+    except MarkdownSourceError as error:
+        line = None if error.line is None else section.body_line + error.line - 1
+        raise BuildError(section.path, line, error.message) from error
+    return RenderedSection(title=section.title, id=section.section_id, html=Markup(html))
+
+
+def render_pages(
+    sections: list[Section], templates_dir: Path, has_app_js: bool
+) -> dict[str, str]:
+    """Render index.html and 404.html, returning their text by file name."""
+    env = make_environment(templates_dir)
+    used_ids = set(RESERVED_IDS) | {section.section_id for section in sections}
+
+    rendered = []
+    for section in sections:
+        rendered.append(render_section(section, env, used_ids))
+        logger.debug("rendered section %s", section.section_id)
+
+    context = {"site": SITE, "has_app_js": has_app_js, "sections": rendered}
+    return {
+        "index.html": env.get_template("index.html").render(**context),
+        "404.html": env.get_template("404.html").render(**context),
+    }
+
+
+def template_build_error(error: jinja2.TemplateError) -> BuildError:
+    """Turn a Jinja2 error into a BuildError naming the template and line if known."""
+    name = getattr(error, "name", None)
+    path = TEMPLATES_DIR / name if name else TEMPLATES_DIR
+    if isinstance(error, jinja2.TemplateNotFound):
+        return BuildError(path, None, "template not found")
+    return BuildError(path, getattr(error, "lineno", None), f"template error: {error.message}")
+
+
+def bundle_js(out_dir: Path) -> None:
+    """Bundle js/main.js and its imports into assets/app.js with esbuild."""
+    if not ESBUILD.exists():
+        raise BuildError(
+            ESBUILD, None, "esbuild is not installed; run `npm ci` in the repository root"
+        )
+    command = [
+        str(ESBUILD),
+        str(JS_ENTRY.relative_to(ROOT)),
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        "--target=es2020",
+        "--legal-comments=none",
+        "--log-level=warning",
+        f"--outfile={out_dir / 'assets' / 'app.js'}",
+    ]
+    logger.debug("running %s", " ".join(command))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.stderr.strip():
+        logger.debug("esbuild output:\n%s", result.stderr.rstrip())
+    if result.returncode != 0:
+        first_error = next(
+            (line.strip() for line in result.stderr.splitlines() if line.strip()),
+            f"exit status {result.returncode}",
+        )
+        raise BuildError(JS_ENTRY, None, f"esbuild failed: {first_error}")
+
+
+def copy_model(out_dir: Path) -> int:
+    """Copy the exported TensorFlow.js model from model/web/ to model/; return the file count."""
+    target = out_dir / "model"
+    shutil.copytree(MODEL_EXPORT_DIR, target)
+    return sum(1 for path in target.rglob("*") if path.is_file())
+
+
+def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
+    """Write every file of the site into `out_dir`, which must exist and be empty."""
+    sections = load_sections(content_dir)
+    logger.info("read %d sections from %s", len(sections), display_path(content_dir))
+
+    assets = out_dir / "assets"
+    assets.mkdir()
+    shutil.copyfile(TEMPLATES_DIR / "style.css", assets / "style.css")
+    has_app_js = False
+    if skip_js:
+        logger.info("skipped bundling js/main.js (--skip-js)")
+    elif JS_ENTRY.exists():
+        bundle_js(out_dir)
+        has_app_js = True
+        logger.info(
+            "bundled %s into assets/app.js (%d bytes)",
+            display_path(JS_ENTRY),
+            (assets / "app.js").stat().st_size,
+        )
+    else:
+        logger.warning("%s not found; the page has no script", display_path(JS_ENTRY))
+
+    if MODEL_EXPORT_DIR.is_dir():
+        count = copy_model(out_dir)
+        logger.info("copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR))
+    else:
+        logger.warning(
+            "%s not found; the live demo will have no model to load",
+            display_path(MODEL_EXPORT_DIR),
+        )
+
+    try:
+        pages = render_pages(sections, TEMPLATES_DIR, has_app_js)
+    except jinja2.TemplateError as error:
+        raise template_build_error(error) from error
+    for name, html in sorted(pages.items()):
+        (out_dir / name).write_text(html, encoding="utf-8")
+    (out_dir / ".nojekyll").write_bytes(b"")
+    logger.info("rendered index.html (%d bytes) and 404.html", len(pages["index.html"].encode()))
+
+
+def swap_into_place(new_dir: Path, out_dir: Path) -> None:
+    """Replace `out_dir` with `new_dir` by two renames, restoring it on failure."""
+    if not out_dir.exists():
+        new_dir.rename(out_dir)
+        return
+    if not out_dir.is_dir():
+        raise BuildError(out_dir, None, "output path exists and is not a folder")
+
+    old_dir = out_dir.parent / new_dir.name.replace(".site-tmp-", ".site-old-", 1)
+    out_dir.rename(old_dir)
+    try:
+        new_dir.rename(out_dir)
+    except OSError:
+        old_dir.rename(out_dir)
+        raise
+    shutil.rmtree(old_dir)
+
+
+def build(content_dir: Path, out_dir: Path, skip_js: bool = False) -> None:
+    """Build the site into `out_dir` atomically: all files or no change at all."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=out_dir.parent))
+    # mkdtemp creates the folder private (0700); a web server needs to read it.
+    work_dir.chmod(0o755)
+
+    try:
+        write_site(content_dir, work_dir, skip_js)
+        swap_into_place(work_dir, out_dir)
+    finally:
+        if work_dir.exists():
+            shutil.rmtree(work_dir)
+
+    files = sorted(path for path in out_dir.rglob("*") if path.is_file())
+    total = sum(path.stat().st_size for path in files)
+    logger.info("wrote %s: %d files, %d bytes", display_path(out_dir), len(files), total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, build the site and return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "site", help="output folder (default: site/)"
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=CONTENT_DIR,
+        help="folder of section Markdown files (default: content/)",
+    )
+    parser.add_argument(
+        "--skip-js",
+        action="store_true",
+        help="do not bundle js/main.js; the page then loads no script",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log DEBUG details")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(message)s",
+    )
+    # Python-Markdown logs every extension it loads at DEBUG.
+    logging.getLogger("MARKDOWN").setLevel(logging.INFO)
+    try:
+        build(args.content, args.out, skip_js=args.skip_js)
+    except BuildError as error:
+        logger.error("build failed: %s", error)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
