@@ -37,6 +37,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+import demo_format
 import figures
 from markdown_extensions import ArticleExtension, MarkdownSourceError
 
@@ -141,7 +142,10 @@ def parse_front_matter(path: Path, text: str) -> Section:
     not `key: value`, an empty value or a missing closing `---` fails the build.
     """
     lines = text.split("\n")
-    expected = "the file must start with '---', then 'title: ...' and 'id: ...' lines, then '---'"
+    expected = (
+        "the file must start with '---', then 'title: ...' and 'id: ...' lines, "
+        "then '---'"
+    )
     if not lines or lines[0].rstrip() != "---":
         raise BuildError(path, 1, f"missing front matter: {expected}")
 
@@ -159,28 +163,36 @@ def parse_front_matter(path: Path, text: str) -> Section:
         match = FRONT_MATTER_LINE_RE.fullmatch(raw)
         if match is None:
             raise BuildError(
-                path, line_number, f"invalid front matter line {raw!r}; expected 'key: value'"
+                path,
+                line_number,
+                f"invalid front matter line {raw!r}; expected 'key: value'",
             )
         key, value = match.group(1), match.group(2).strip()
         if key not in allowed:
             raise BuildError(
                 path,
                 line_number,
-                f"unknown front matter key '{key}'; allowed keys: {', '.join(sorted(allowed))}",
+                f"unknown front matter key '{key}'; allowed keys: "
+                f"{', '.join(sorted(allowed))}",
             )
         if key in values:
             raise BuildError(
                 path,
                 line_number,
-                f"front matter key '{key}' is repeated (first on line {value_lines[key]})",
+                f"front matter key '{key}' is repeated "
+                f"(first on line {value_lines[key]})",
             )
         if not value:
-            raise BuildError(path, line_number, f"front matter key '{key}' has an empty value")
+            raise BuildError(
+                path, line_number, f"front matter key '{key}' has an empty value"
+            )
         values[key] = value
         value_lines[key] = line_number
 
     if closing_index is None:
-        raise BuildError(path, 1, "front matter is never closed; add a line '---' after the keys")
+        raise BuildError(
+            path, 1, "front matter is never closed; add a line '---' after the keys"
+        )
     for key in REQUIRED_KEYS:
         if key not in values:
             raise BuildError(
@@ -209,7 +221,9 @@ def load_sections(content_dir: Path) -> list[Section]:
     """Read every content/*.md file in file-name order, checking ids are unique."""
     paths = sorted(content_dir.glob("*.md"), key=lambda path: path.name)
     if not paths:
-        raise BuildError(content_dir, None, "no .md files found; add one file per section")
+        raise BuildError(
+            content_dir, None, "no .md files found; add one file per section"
+        )
 
     sections: list[Section] = []
     first_use: dict[str, Path] = {}
@@ -219,31 +233,43 @@ def load_sections(content_dir: Path) -> list[Section]:
             raise BuildError(
                 path,
                 None,
-                f"id '{section.section_id}' is used by the page template; choose another",
+                f"id '{section.section_id}' is used by the page template; "
+                "choose another",
             )
         if section.section_id in first_use:
             raise BuildError(
                 path,
                 None,
-                f"id '{section.section_id}' is already used by {first_use[section.section_id].name}",
+                f"id '{section.section_id}' is already used by "
+                f"{first_use[section.section_id].name}",
             )
         first_use[section.section_id] = path
-        logger.debug("read %s: id %s, %d characters", path.name, section.section_id, len(section.body))
+        logger.debug(
+            "read %s: id %s, %d characters",
+            path.name,
+            section.section_id,
+            len(section.body),
+        )
         sections.append(section)
     return sections
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Create the Jinja2 environment: autoescaping, and errors on undefined names."""
-    return jinja2.Environment(
+    """Create the Jinja2 environment: autoescaping, errors on undefined names,
+    and the number filters that demo.html shares with js/format.js."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters.update(demo_format.FILTERS)
+    return env
 
 
-def make_figure_renderer(env: jinja2.Environment, used_ids: set[str]) -> Callable[[str], str]:
+def make_figure_renderer(
+    env: jinja2.Environment, used_ids: set[str]
+) -> Callable[[str], str]:
     """Return a function that renders a named figure into `figure.html`.
 
     Each figure gets the id `figure-NAME`, or `figure-NAME-2` and so on when a
@@ -281,13 +307,14 @@ def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[]
             )
         try:
             from model.inspect import inspect_sentence
+            from model.reference import ModelFileError
         except ImportError as error:
             raise MarkdownSourceError(
                 line, f"[[demo]] needs inspect_sentence from model/inspect.py: {error}"
             ) from error
         try:
             demo = inspect_sentence(section.demo_sentence)
-        except (OSError, ValueError, KeyError) as error:
+        except (ModelFileError, OSError, ValueError, KeyError) as error:
             raise MarkdownSourceError(
                 line, f"inspect_sentence({section.demo_sentence!r}) failed: {error}"
             ) from error
@@ -323,7 +350,9 @@ def render_section(
     except MarkdownSourceError as error:
         line = None if error.line is None else section.body_line + error.line - 1
         raise BuildError(section.path, line, error.message) from error
-    return RenderedSection(title=section.title, id=section.section_id, html=Markup(html))
+    return RenderedSection(
+        title=section.title, id=section.section_id, html=Markup(html)
+    )
 
 
 def render_pages(
@@ -351,14 +380,18 @@ def template_build_error(error: jinja2.TemplateError) -> BuildError:
     path = TEMPLATES_DIR / name if name else TEMPLATES_DIR
     if isinstance(error, jinja2.TemplateNotFound):
         return BuildError(path, None, "template not found")
-    return BuildError(path, getattr(error, "lineno", None), f"template error: {error.message}")
+    return BuildError(
+        path, getattr(error, "lineno", None), f"template error: {error.message}"
+    )
 
 
 def bundle_js(out_dir: Path) -> None:
     """Bundle js/main.js and its imports into assets/app.js with esbuild."""
     if not ESBUILD.exists():
         raise BuildError(
-            ESBUILD, None, "esbuild is not installed; run `npm ci` in the repository root"
+            ESBUILD,
+            None,
+            "esbuild is not installed; run `npm ci` in the repository root",
         )
     command = [
         str(ESBUILD),
@@ -372,7 +405,9 @@ def bundle_js(out_dir: Path) -> None:
         f"--outfile={out_dir / 'assets' / 'app.js'}",
     ]
     logger.debug("running %s", " ".join(command))
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if result.stderr.strip():
         logger.debug("esbuild output:\n%s", result.stderr.rstrip())
     if result.returncode != 0:
@@ -384,7 +419,10 @@ def bundle_js(out_dir: Path) -> None:
 
 
 def copy_model(out_dir: Path) -> int:
-    """Copy the exported TensorFlow.js model from model/web/ to model/; return the file count."""
+    """Copy the exported TensorFlow.js model from model/web/ into the site.
+
+    Returns the number of files copied.
+    """
     target = out_dir / "model"
     shutil.copytree(MODEL_EXPORT_DIR, target)
     return sum(1 for path in target.rglob("*") if path.is_file())
@@ -414,7 +452,9 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
 
     if MODEL_EXPORT_DIR.is_dir():
         count = copy_model(out_dir)
-        logger.info("copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR))
+        logger.info(
+            "copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR)
+        )
     else:
         logger.warning(
             "%s not found; the live demo will have no model to load",
@@ -428,7 +468,9 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     for name, html in sorted(pages.items()):
         (out_dir / name).write_text(html, encoding="utf-8")
     (out_dir / ".nojekyll").write_bytes(b"")
-    logger.info("rendered index.html (%d bytes) and 404.html", len(pages["index.html"].encode()))
+    logger.info(
+        "rendered index.html (%d bytes) and 404.html", len(pages["index.html"].encode())
+    )
 
 
 def swap_into_place(new_dir: Path, out_dir: Path) -> None:
@@ -466,7 +508,9 @@ def build(content_dir: Path, out_dir: Path, skip_js: bool = False) -> None:
 
     files = sorted(path for path in out_dir.rglob("*") if path.is_file())
     total = sum(path.stat().st_size for path in files)
-    logger.info("wrote %s: %d files, %d bytes", display_path(out_dir), len(files), total)
+    logger.info(
+        "wrote %s: %d files, %d bytes", display_path(out_dir), len(files), total
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -486,7 +530,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not bundle js/main.js; the page then loads no script",
     )
-    parser.add_argument("--verbose", "-v", action="store_true", help="log DEBUG details")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="log DEBUG details"
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(

@@ -331,8 +331,7 @@ def pe_sine_curves(figure_id: str) -> Figure:
             text(
                 left,
                 panel_top - 6,
-                f"dimension {dimension}: one cycle every "
-                f"{wavelength:.1f} positions",
+                f"dimension {dimension}: one cycle every {wavelength:.1f} positions",
             )
         )
         parts.append(line(left, middle, left + plot_width, middle, stroke_width="0.5"))
@@ -418,9 +417,7 @@ def pe_sin_cos_pair(figure_id: str) -> Figure:
                 stroke_dasharray="2 3",
             )
         )
-    parts.append(
-        line(x_at(0), top - 4, x_at(quarter), top - 4, stroke_width="0.75")
-    )
+    parts.append(line(x_at(0), top - 4, x_at(quarter), top - 4, stroke_width="0.75"))
     parts.append(
         text(
             x_at(quarter) + 6,
@@ -514,6 +511,11 @@ def shift_error(offset: int, positions: int, d_model: int) -> float:
     return float(np.max(np.abs(shifted - table[offset:])))
 
 
+def subscript(number: int) -> str:
+    """Write a non-negative integer with Unicode subscript digits."""
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def scientific_html(value: float) -> str:
     """Format a small positive number as HTML, e.g. '4.4 × 10<sup>−16</sup>'."""
     if value == 0:
@@ -540,10 +542,11 @@ def pe_relative_shift(figure_id: str) -> Figure:
     cell = 6.0
     left, top = 52.0, 30.0
     grid = D_MODEL * cell
+    name = f"M{subscript(offset)}"
     parts = [
-        text(left + grid / 2, 16, f"M{offset}: rotation blocks", text_anchor="middle")
+        text(left + grid / 2, 16, f"{name}: rotation blocks", text_anchor="middle")
     ]
-    parts.append(heatmap_cells(matrix, left, top, cell, cell))
+    # One background rectangle stands for all the zeros outside the blocks.
     parts.append(
         element(
             "rect",
@@ -552,18 +555,26 @@ def pe_relative_shift(figure_id: str) -> Figure:
                 "y": top,
                 "width": grid,
                 "height": grid,
-                "fill": "none",
+                "fill": diverging_color(0.0),
                 "stroke": "currentColor",
                 "stroke-width": "0.5",
             },
         )
     )
+    for pair in range(D_MODEL // 2):
+        block = matrix[2 * pair : 2 * pair + 2, 2 * pair : 2 * pair + 2]
+        corner = left + 2 * pair * cell
+        parts.append(heatmap_cells(block, corner, top + 2 * pair * cell, cell, cell))
     for dimension in range(0, D_MODEL, 8):
         x = left + (dimension + 0.5) * cell
         parts.append(text(x, top + grid + 14, str(dimension), text_anchor="middle"))
         parts.append(
-            text(left - 6, top + (dimension + 0.5) * cell + 4, str(dimension),
-                 text_anchor="end")
+            text(
+                left - 6,
+                top + (dimension + 0.5) * cell + 4,
+                str(dimension),
+                text_anchor="end",
+            )
         )
     parts.append(
         text(left + grid / 2, top + grid + 30, "input dimension", text_anchor="middle")
@@ -582,7 +593,7 @@ def pe_relative_shift(figure_id: str) -> Figure:
     # Right panel: dimensions (2, 3) of PE(pos) as points (cos, sin) on a circle.
     radius = 90.0
     center_x = left + grid + 70 + radius
-    center_y = top + grid / 2
+    center_y = top + grid / 2 + 12
     parts.append(
         text(
             center_x,
@@ -617,8 +628,13 @@ def pe_relative_shift(figure_id: str) -> Figure:
         parts.append(
             element(
                 "circle",
-                {"class": "series-1", "cx": x, "cy": y, "r": 3.0,
-                 "fill": SERIES_COLORS[0]},
+                {
+                    "class": "series-1",
+                    "cx": x,
+                    "cy": y,
+                    "r": 3.0,
+                    "fill": SERIES_COLORS[0],
+                },
             )
         )
         label_x = center_x + (x - center_x) * 1.18
@@ -629,37 +645,64 @@ def pe_relative_shift(figure_id: str) -> Figure:
         parts.append(
             element(
                 "circle",
-                {"class": "series-2", "cx": x, "cy": y, "r": 6.0, "fill": "none",
-                 "stroke": SERIES_COLORS[1], "stroke-width": "1.5"},
+                {
+                    "class": "series-2",
+                    "cx": x,
+                    "cy": y,
+                    "r": 6.0,
+                    "fill": "none",
+                    "stroke": SERIES_COLORS[1],
+                    "stroke-width": "1.5",
+                },
             )
         )
 
     legend_y = top + grid + 52
     legend_x = center_x - radius - 20
     parts.append(
-        element("circle", {"class": "series-1", "cx": legend_x, "cy": legend_y,
-                           "r": 3.0, "fill": SERIES_COLORS[0]})
+        element(
+            "circle",
+            {
+                "class": "series-1",
+                "cx": legend_x,
+                "cy": legend_y,
+                "r": 3.0,
+                "fill": SERIES_COLORS[0],
+            },
+        )
     )
     parts.append(text(legend_x + 10, legend_y + 4, "PE(pos), labelled with pos"))
     parts.append(
-        element("circle", {"class": "series-2", "cx": legend_x, "cy": legend_y + 18,
-                           "r": 6.0, "fill": "none", "stroke": SERIES_COLORS[1],
-                           "stroke-width": "1.5"})
+        element(
+            "circle",
+            {
+                "class": "series-2",
+                "cx": legend_x,
+                "cy": legend_y + 18,
+                "r": 6.0,
+                "fill": "none",
+                "stroke": SERIES_COLORS[1],
+                "stroke-width": "1.5",
+            },
+        )
     )
     parts.append(
-        text(legend_x + 10, legend_y + 22, f"M{offset} PE(pos) for pos 0 to "
-             f"{shown - offset - 1}")
+        text(
+            legend_x + 10,
+            legend_y + 22,
+            f"{name} PE(pos) for pos 0 to {shown - offset - 1}",
+        )
     )
     width = center_x + radius + 30
     height = legend_y + 32
 
-    title = f"The shift matrix M{offset} and its effect on the encoding"
+    title = f"The shift matrix {name} and its effect on the encoding"
     description = (
-        f"Left: a {D_MODEL} by {D_MODEL} heatmap of M{offset}, zero everywhere "
+        f"Left: a {D_MODEL} by {D_MODEL} heatmap of {name}, zero everywhere "
         "except 2 by 2 blocks on the diagonal. Right: dimensions "
         f"{2 * pair} and {2 * pair + 1} of PE(pos) for positions 0 to {shown - 1}, "
-        "drawn as dots on a circle. Rings mark M"
-        f"{offset} applied to PE(0) to PE({shown - offset - 1}), and each ring "
+        f"drawn as dots on a circle. Rings mark {name} applied to PE(0) to "
+        f"PE({shown - offset - 1}), and each ring "
         f"sits on the dot {offset} positions further on."
     )
     svg = svg_root(figure_id, width, height, title, description, "".join(parts))

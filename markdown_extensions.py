@@ -25,7 +25,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import STX, ETX
+from markdown.util import ETX, STX
 
 # Pandoc's rule for inline math: no space right after the opening `$`, none
 # right before the closing `$`, and no digit right after it, so "$5 and $10"
