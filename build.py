@@ -153,12 +153,20 @@ def parse_front_matter(path: Path, text: str) -> Section:
     value_lines: dict[str, int] = {}
     allowed = REQUIRED_KEYS + OPTIONAL_KEYS
     closing_index = None
-    for index in range(1, len(lines)):
+    # A final newline leaves an empty string after the last line; skip it.
+    line_count = len(lines) - 1 if text.endswith("\n") else len(lines)
+    for index in range(1, line_count):
         line_number = index + 1
         raw = lines[index].rstrip()
         if raw == "---":
             closing_index = index
             break
+        if not raw:
+            raise BuildError(
+                path,
+                line_number,
+                "blank line inside the front matter; end it with a '---' line",
+            )
 
         match = FRONT_MATTER_LINE_RE.fullmatch(raw)
         if match is None:
@@ -395,7 +403,7 @@ def bundle_js(out_dir: Path) -> None:
         )
     command = [
         str(ESBUILD),
-        str(JS_ENTRY.relative_to(ROOT)),
+        str(JS_ENTRY),
         "--bundle",
         "--format=esm",
         "--minify",
