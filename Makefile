@@ -1,0 +1,61 @@
+# Build, test and retrain the article "Understanding Transformer Attention".
+#
+#   make build   install what the build needs into .venv/ and node_modules/, write site/
+#   make test    also install TensorFlow, pytest, Playwright and Chromium; run every test
+#   make model   retrain the Keras model and re-export model/web/
+#   make serve   build, then serve site/ on http://127.0.0.1:8000/
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+NODE_DEPS := node_modules/.package-lock.json
+PORT ?= 8000
+
+.PHONY: build test model serve chromium clean
+
+build: $(VENV)/.build-deps $(NODE_DEPS)
+	$(PY) build.py
+
+test: $(VENV)/.test-deps $(NODE_DEPS) chromium
+	$(PY) -m pytest
+	node --test tests/js/
+
+model: $(VENV)/.model-deps
+	$(PY) -m model.train
+
+serve: build
+	@echo "Serving site/ on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
+
+$(VENV)/.build-deps: requirements/build.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements/build.txt
+	touch $@
+
+$(VENV)/.model-deps: requirements/model.txt $(VENV)/.build-deps
+	$(PIP) -r requirements/model.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements/test.txt $(VENV)/.model-deps
+	$(PIP) -r requirements/test.txt
+	touch $@
+
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The browser tests drive Debian's Chromium through Playwright, because
+# Playwright's own browser download cannot run without internet access.
+chromium:
+	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+	  echo "Chromium not found: install Debian's chromium package, or set CHROMIUM to a Chromium binary" >&2; \
+	  exit 1; \
+	fi
+
+clean:
+	rm -rf site .pytest_cache
