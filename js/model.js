@@ -41,7 +41,7 @@ export async function runModel(model, ids, causal = false) {
   };
   let outputs;
   try {
-    outputs = model.graphModel.execute(inputs);
+    outputs = model.graphModel.predict(inputs);
     const names = Object.keys(outputs);
     const arrays = await Promise.all(names.map((name) => outputs[name].data()));
     const result = {};
