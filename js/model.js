@@ -25,7 +25,7 @@ export async function loadAttentionModel(modelUrl) {
 async function fetchJson(url) {
   const response = await fetch(url);
   if (!response.ok) {
-    throw new Error(`${url} answered HTTP ${response.status}`);
+    throw new Error(`loading ${url} failed with HTTP status ${response.status}`);
   }
   return response.json();
 }
