@@ -12,8 +12,9 @@ const UNK_TOKEN = "[UNK]";
 const NUM_TOKEN = "[NUM]";
 
 // Separators end a token and never become one. The set is explicit because
-// Python's str.isspace and JavaScript's \s disagree (U+001C..U+001F, U+180E,
-// U+200B, U+FEFF).
+// Python's str.isspace and JavaScript's \s disagree: isspace accepts
+// U+001C..U+001F and U+0085, \s accepts U+FEFF, and neither accepts U+200B or
+// U+2060.
 const SEPARATORS = new Set(
   "\t\n\v\f\r " +
     "\u0085\u00a0\u1680" +
@@ -369,7 +370,8 @@ export function splitText(text) {
 function isNumber(piece) {
   const chars = Array.from(piece);
   const classes = chars.map(classify);
-  return chars.length > 0 && scanNumber(chars, classes, 0) === chars.length;
+  if (chars.length === 0 || classes[0] !== DIGIT) return false;
+  return scanNumber(chars, classes, 0) === chars.length;
 }
 
 /**

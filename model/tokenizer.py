@@ -20,8 +20,8 @@ SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[MASK]", "[NUM]")
 PAD_TOKEN, UNK_TOKEN, MASK_TOKEN, NUM_TOKEN = SPECIAL_TOKENS
 
 # Separators end a token and never become one. The set is explicit because
-# Python's str.isspace and JavaScript's \s disagree (U+001C..U+001F, U+180E,
-# U+200B, U+FEFF).
+# Python's str.isspace and JavaScript's \s disagree: isspace accepts U+001C..U+001F
+# and U+0085, \s accepts U+FEFF, and neither accepts U+200B or U+2060.
 SEPARATORS = frozenset(
     "\t\n\v\f\r "
     "\u0085\u00a0\u1680"
@@ -356,7 +356,9 @@ def split_text(text: str) -> list[str]:
 def _is_number(piece: str) -> bool:
     """Return whether the piece is a number as split_text produces it."""
     classes = [_classify(char) for char in piece]
-    return bool(classes) and _scan_number(piece, classes, 0) == len(piece)
+    if not classes or classes[0] != DIGIT:
+        return False
+    return _scan_number(piece, classes, 0) == len(piece)
 
 
 def lookup_key(piece: str) -> str:
