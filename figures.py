@@ -4,8 +4,8 @@ Every figure draws values from `model.positional_encoding.positional_encoding`,
 the table the model itself adds to its embeddings. The SVG is a string built
 here with rounded coordinates, so the same inputs always give the same bytes.
 Colors that must change in dark mode carry a class that the stylesheet maps to
-a CSS custom property; the presentation attribute beside it is the light-mode
-fallback. Text and axes use `currentColor`.
+a CSS custom property. The presentation attribute beside the class is the
+light-mode fallback. Text and axes use `currentColor`.
 """
 
 import math
@@ -484,7 +484,7 @@ def pe_sin_cos_pair(figure_id: str) -> Figure:
 def shift_matrix(offset: int, d_model: int) -> np.ndarray:
     """Return M_k, the block-diagonal rotation with M_k @ PE(pos) = PE(pos + k).
 
-    Each pair of dimensions (2i, 2i+1) holds (sin(pos w), cos(pos w)), and the
+    Each pair of dimensions (2i, 2i+1) contains (sin(pos w), cos(pos w)), and the
     angle-sum identities turn it into the pair at pos + k through the block
     [[cos(k w), sin(k w)], [-sin(k w), cos(k w)]]. Those entries are exactly
     PE(k, 2i+1) and PE(k, 2i), so the matrix is read off the table. An odd
@@ -546,7 +546,7 @@ def pe_relative_shift(figure_id: str) -> Figure:
     parts = [
         text(left + grid / 2, 16, f"{name}: rotation blocks", text_anchor="middle")
     ]
-    # One background rectangle stands for all the zeros outside the blocks.
+    # One background rectangle represents all the zeros outside the blocks.
     parts.append(
         element(
             "rect",

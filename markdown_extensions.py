@@ -1,6 +1,6 @@
 """Python-Markdown extensions for the article: math, directives, heading anchors.
 
-`ArticleExtension` adds four things to Python-Markdown:
+`ArticleExtension` adds three things to Python-Markdown:
 
 - `$...$` inline math and `$$...$$` display math, converted to MathML by
   latex2mathml while the site builds. The inline pattern runs above the escape
@@ -27,7 +27,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
-# Pandoc's rule for inline math: no space right after the opening `$`, none
+# The rule for inline math: no space right after the opening `$`, none
 # right before the closing `$`, and no digit right after it, so "$5 and $10"
 # stays text. A backslash escapes a dollar sign.
 INLINE_MATH_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^$\\])+?)(?<!\s)\$(?![$\d])"
@@ -213,8 +213,7 @@ class DirectiveProcessor(BlockProcessor):
                 f"unknown directive {block}; expected [[figure NAME]] or [[demo]]",
             )
 
-        # Renderers do not know where the directive stands, so their errors get
-        # its line here.
+        # Renderers do not know the directive's line, so their errors get it here.
         try:
             html = render()
         except MarkdownSourceError as error:

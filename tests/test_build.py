@@ -520,3 +520,27 @@ def test_pages_pass_nu_checker(article_content, tmp_path):
 
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     assert [message["message"] for message in messages] == []
+
+
+def test_full_article_with_demo(tmp_path):
+    """The real content, demo included, builds twice to the same bytes."""
+    needed = [REPO / "model" / "web", REPO / "model" / "inspect.py"]
+    needed.append(REPO / "site_templates" / "demo.html")
+    missing = [str(path.relative_to(REPO)) for path in needed if not path.exists()]
+    if missing:
+        pytest.skip(f"the demo needs {', '.join(missing)}")
+    js_flags = (
+        [] if build.JS_ENTRY.exists() and build.ESBUILD.exists() else ["--skip-js"]
+    )
+    first, second = tmp_path / "first", tmp_path / "second"
+    arguments = ["--content", str(CONTENT), *js_flags]
+
+    assert build.main([*arguments, "--out", str(first)]) == 0
+    assert build.main([*arguments, "--out", str(second)]) == 0
+
+    assert tree_bytes(first) == tree_bytes(second)
+    html = (first / "index.html").read_text(encoding="utf-8")
+    assert 'class="attention-matrix"' in html
+    assert html.index('id="demo"') < html.index('id="positional-encoding"')
+    model_files = sorted(path.name for path in (REPO / "model" / "web").iterdir())
+    assert sorted(path.name for path in (first / "model").iterdir()) == model_files
