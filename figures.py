@@ -561,10 +561,10 @@ def pe_relative_shift(figure_id: str) -> Figure:
             },
         )
     )
-    for pair in range(D_MODEL // 2):
-        block = matrix[2 * pair : 2 * pair + 2, 2 * pair : 2 * pair + 2]
-        corner = left + 2 * pair * cell
-        parts.append(heatmap_cells(block, corner, top + 2 * pair * cell, cell, cell))
+    for first in range(0, D_MODEL, 2):
+        block = matrix[first : first + 2, first : first + 2]
+        corner = first * cell
+        parts.append(heatmap_cells(block, left + corner, top + corner, cell, cell))
     for dimension in range(0, D_MODEL, 8):
         x = left + (dimension + 0.5) * cell
         parts.append(text(x, top + grid + 14, str(dimension), text_anchor="middle"))

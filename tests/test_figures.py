@@ -179,3 +179,18 @@ def test_figure_coordinates_rounded(name):
 def test_unknown_figure_raises_key_error():
     with pytest.raises(KeyError):
         figures.render_figure("no-such-figure", "figure-x")
+
+
+def test_shift_rings_land_on_shifted_dots():
+    figure = figures.render_figure("pe-relative-shift", "figure-test")
+    circles = [attrs for tag, attrs in parse_svg(figure.svg) if tag == "circle"]
+    dots = [(c["cx"], c["cy"]) for c in circles if c.get("class") == "series-1"]
+    rings = [(c["cx"], c["cy"]) for c in circles if c.get("class") == "series-2"]
+    # The last dot and ring belong to the legend.
+    dots, rings = dots[:-1], rings[:-1]
+    offset = 3
+
+    assert ">dimensions 2 and 3</text>" in figure.svg
+    assert len(dots) == 9
+    assert rings == dots[offset:]
+    assert len(set(dots)) == len(dots)
