@@ -554,6 +554,11 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         logger.error("build failed: %s", error)
         return 1
+    except OSError as error:
+        # The message of an OSError names the file, e.g. "[Errno 28] No space
+        # left on device: 'site/index.html'".
+        logger.error("build failed: %s", error)
+        return 1
     return 0
 
 
