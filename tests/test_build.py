@@ -465,7 +465,8 @@ def test_esbuild_bundles_entry(sample_content, tmp_path, monkeypatch):
 DEMO_FORMAT_SCRIPT = """
 import { heatLevel, attentionValue, percent } from "./js/format.js";
 const values = JSON.parse(process.argv[1]);
-console.log(JSON.stringify(values.map((v) => [heatLevel(v), attentionValue(v), percent(v)])));
+const rows = values.map((v) => [heatLevel(v), attentionValue(v), percent(v)]);
+console.log(JSON.stringify(rows));
 """
 
 
@@ -544,3 +545,23 @@ def test_full_article_with_demo(tmp_path):
     assert html.index('id="demo"') < html.index('id="positional-encoding"')
     model_files = sorted(path.name for path in (REPO / "model" / "web").iterdir())
     assert sorted(path.name for path in (first / "model").iterdir()) == model_files
+
+
+def test_broken_article_keeps_site(article_content, tmp_path, caplog):
+    out = tmp_path / "site"
+    assert run_build(article_content, out) == 0
+    before = tree_bytes(out)
+    target = article_content / "04-scaled-dot-product-attention.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(
+        text.replace("{\\sqrt{d_k}}", "{\\sqrt{d_k}", 1), encoding="utf-8"
+    )
+
+    with caplog.at_level(logging.ERROR, logger="build"):
+        status = run_build(article_content, out)
+
+    assert status == 1
+    assert "04-scaled-dot-product-attention.md:" in caplog.text
+    assert "unbalanced braces" in caplog.text
+    assert tree_bytes(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["article", "site"]
