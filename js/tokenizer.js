@@ -77,9 +77,10 @@ const PUNCTUATION = 7; // P*
 const SYMBOL = 8; // S*, plus every Emoji_Presentation code point
 const OTHER = 9; // everything else: Cn, Co, Cs, No, Nl
 
-// NOTE: these property escapes use the Unicode version of the JavaScript
-// engine, while the Python side uses Unicode 14.0. Code points assigned after
-// Unicode 14.0 can be letters, marks or digits here but OTHER in Python.
+// NOTE: these property escapes and String.prototype.normalize use the Unicode
+// version of the JavaScript engine, while the Python side uses Unicode 14.0.
+// Code points assigned after Unicode 14.0 can be letters, marks or digits here
+// but OTHER in Python, and NFC here may compose them.
 const LETTER_RE = /^\p{L}$/u;
 const MARK_RE = /^\p{M}$/u;
 const PUNCTUATION_RE = /^\p{P}$/u;
@@ -241,7 +242,8 @@ function lowerAscii(text) {
 
 // Returns the length, in code points, of the English clitic that ends
 // chars[0..end), or 0. The clitic must leave a non-empty stem that ends in a
-// letter or mark. Case is compared for ASCII only, as in Python.
+// letter or mark. Case is compared for ASCII only, because the /iu regular
+// expression flag would also match U+017F LATIN SMALL LETTER LONG S to "s".
 function finalCliticLength(chars, end) {
   let length = 0;
   if (
@@ -426,7 +428,7 @@ function validateMaxTokens(maxTokens) {
 }
 
 /**
- * Maps text to vocabulary ids with splitText and lookupKey.
+ * Vocabulary of a fixed order and the encoder that maps text to its ids.
  *
  * The vocabulary starts with SPECIAL_TOKENS, so "[PAD]" is id 0, "[UNK]" id 1,
  * "[MASK]" id 2 and "[NUM]" id 3.

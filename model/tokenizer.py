@@ -96,9 +96,10 @@ def _is_emoji_presentation(code_point: int) -> bool:
 def _classify(char: str) -> int:
     """Return the scanner class of one code point.
 
-    NOTE: categories come from Python's unicodedata (Unicode 14.0 in Python 3.11),
-    while the browser uses its own Unicode version. Code points assigned after
-    Unicode 14.0 are OTHER here but may be letters, marks or digits there.
+    NOTE: categories and NFC come from Python's unicodedata (Unicode 14.0 in
+    Python 3.11), while the browser uses its own Unicode version. Code points
+    assigned after Unicode 14.0 are OTHER here but may be letters, marks or digits
+    there, and the browser's NFC may compose them.
     """
     if char in SEPARATORS:
         return SEPARATOR
@@ -127,11 +128,11 @@ def _classify(char: str) -> int:
 
 
 def _join_surrogate_pairs(text: str) -> str:
-    """Read the text as UTF-16 does: a high surrogate followed by a low one is
-    the code point they encode, and every other surrogate stays a lone one.
+    """Join each high surrogate followed by a low surrogate into the code point
+    they encode, as UTF-16 does, and keep every other surrogate as it is.
 
-    JavaScript strings are UTF-16, so this makes a Python string built from
-    surrogate halves split exactly like the same string in the browser.
+    JavaScript strings are UTF-16, so a Python string built from surrogate halves
+    then splits exactly like the same string in the browser.
     """
     if _SURROGATE.search(text) is None:
         return text
@@ -250,7 +251,7 @@ def _final_clitic_length(word: str, end: int) -> int:
 
     The clitic must leave a non-empty stem that ends in a letter or mark.
     Case is compared for ASCII only, on purpose: re.IGNORECASE would also match
-    U+017F (long s) to "s".
+    U+017F LATIN SMALL LETTER LONG S to "s", and JavaScript's /iu flag does too.
     """
     length = 0
     if (
@@ -388,7 +389,7 @@ class Encoding:
 
 
 class Tokenizer:
-    """Map text to vocabulary ids with split_text and lookup_key.
+    """Vocabulary of a fixed order and the encoder that maps text to its ids.
 
     The vocabulary starts with SPECIAL_TOKENS, so "[PAD]" is id 0, "[UNK]" id 1,
     "[MASK]" id 2 and "[NUM]" id 3.

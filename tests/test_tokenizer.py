@@ -1,7 +1,7 @@
 """Tests for model/tokenizer.py and its parity with js/tokenizer.js.
 
-The shared fixture tests/fixtures/tokenizer_cases.json holds the expected pieces;
-tests/js/tokenizer.test.mjs checks the JavaScript side against the same file.
+The shared fixture tests/fixtures/tokenizer_cases.json contains the expected
+pieces, and tests/js/tokenizer.test.mjs checks the JavaScript side against it.
 The parity tests run js/tokenizer.js in Node on the fixture texts, on seeded
 random strings and on every assigned code point, and compare every output field.
 """
