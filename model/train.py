@@ -8,6 +8,7 @@ same weights.
 import argparse
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -125,13 +126,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=60000, help="training sentences")
     parser.add_argument("--epochs", type=int, default=6, help="passes over the corpus")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="export folder (default: model/web)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
 
-    from model.export import export
+    from model.export import WEB_DIR, export
 
     model, tokenizer, config = train(args.sentences, args.epochs)
-    export(model.encoder, tokenizer, config)
+    export(model.encoder, tokenizer, config, args.out or WEB_DIR)
 
 
 if __name__ == "__main__":
