@@ -142,7 +142,7 @@ class DisplayMathProcessor(BlockProcessor):
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         """Convert the block, which must also end with `$$`."""
         block = blocks.pop(0).strip()
-        line = find_line(self.source, block.splitlines()[0])
+        line = find_line(self.source, block) or find_line(self.source, block[:40])
         if len(block) < 4 or not block.endswith("$$"):
             raise MarkdownSourceError(
                 line,

@@ -553,15 +553,21 @@ def test_broken_article_keeps_site(article_content, tmp_path, caplog):
     before = tree_bytes(out)
     target = article_content / "04-scaled-dot-product-attention.md"
     text = target.read_text(encoding="utf-8")
+    # Break the second display formula: the error must name its block's line,
+    # not the first `$$` of the file.
+    formula = "\\mathrm{Var}(q \\cdot k) = \\sum"
+    assert text.count(formula) == 1
+    formula_line = text.count("\n", 0, text.index(formula)) + 1
     target.write_text(
-        text.replace("{\\sqrt{d_k}}", "{\\sqrt{d_k}", 1), encoding="utf-8"
+        text.replace(formula, formula.replace(") =", "} =")), encoding="utf-8"
     )
 
     with caplog.at_level(logging.ERROR, logger="build"):
         status = run_build(article_content, out)
 
     assert status == 1
-    assert "04-scaled-dot-product-attention.md:" in caplog.text
+    expected = f"04-scaled-dot-product-attention.md:{formula_line - 1}: invalid math"
+    assert expected in caplog.text
     assert "unbalanced braces" in caplog.text
     assert tree_bytes(out) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["article", "site"]
