@@ -1,7 +1,7 @@
 # Build, test and retrain the article "Understanding Transformer Attention".
 #
 #   make build   install what the build needs into .venv/ and node_modules/, write site/
-#   make test    also install TensorFlow, pytest, Playwright and Chromium; run every test
+#   make test    also install TensorFlow, the test tools, Chromium and Java; run every test
 #   make model   retrain the Keras model and re-export model/web/
 #   make serve   build, then serve site/ on http://127.0.0.1:8000/
 
@@ -12,14 +12,18 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 NODE_DEPS := node_modules/.package-lock.json
 PORT ?= 8000
 
-.PHONY: build test model serve chromium clean
+.PHONY: build test lint model serve system-deps clean
 
 build: $(VENV)/.build-deps $(NODE_DEPS)
 	$(PY) build.py
 
-test: $(VENV)/.test-deps $(NODE_DEPS) chromium
+test: lint $(NODE_DEPS) system-deps
 	$(PY) -m pytest
 	node --test tests/js/
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 model: $(VENV)/.model-deps
 	$(PY) -m model.train
@@ -46,14 +50,17 @@ $(NODE_DEPS): package.json package-lock.json
 	touch $@
 
 # The browser tests drive Debian's Chromium through Playwright, because
-# Playwright's own browser download cannot run without internet access.
-chromium:
-	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
-	  exit 0; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+# Playwright's own browser download cannot run without internet access. The
+# Nu HTML Checker (vnu.jar, from npm) needs a Java runtime.
+system-deps:
+	@missing=""; \
+	if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
+	if ! command -v java >/dev/null 2>&1; then missing="$$missing default-jre-headless"; fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	else \
-	  echo "Chromium not found: install Debian's chromium package, or set CHROMIUM to a Chromium binary" >&2; \
+	  echo "Missing Debian packages:$$missing. Install them (or set CHROMIUM to a Chromium binary) and rerun." >&2; \
 	  exit 1; \
 	fi
 

@@ -1,6 +1,6 @@
 """Print what the exported model computes for a sentence, as JSON.
 
-    python -m model.inspect "The animal didn't cross the street because it was too tired."
+    python -m model.inspect "The animal didn't cross the street because it was tired."
 
 The numbers come from the NumPy reference in `model/reference.py`, run over
 the same weight files the browser loads, so they are what the live demo must
@@ -26,7 +26,9 @@ def load_model(web_dir: Path = WEB_DIR) -> ReferenceModel:
     return ReferenceModel.load(web_dir)
 
 
-def inspect_sentence(sentence: str, causal: bool = False, web_dir: Path = WEB_DIR) -> dict:
+def inspect_sentence(
+    sentence: str, causal: bool = False, web_dir: Path = WEB_DIR
+) -> dict:
     """Tokenize the sentence and run the reference forward pass over it.
 
     A sentence with no tokens gives empty lists, not an error, so callers can
@@ -68,7 +70,9 @@ def main(argv=None) -> int:
         "--causal", action="store_true", help="apply the decoder's causal mask"
     )
     parser.add_argument(
-        "--model-dir", type=Path, default=WEB_DIR,
+        "--model-dir",
+        type=Path,
+        default=WEB_DIR,
         help="folder of the exported model (default: model/web)",
     )
     args = parser.parse_args(argv)

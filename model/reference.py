@@ -60,8 +60,12 @@ def _stored_size(spec: dict) -> int:
     count = int(np.prod(spec["shape"], dtype=np.int64))
     quantization = spec.get("quantization")
     dtype = quantization["dtype"] if quantization else spec["dtype"]
-    return count * {"float32": 4, "int32": 4, "bool": 1, "float16": 2,
-                    "uint8": 1, "uint16": 2}[dtype]
+    return (
+        count
+        * {"float32": 4, "int32": 4, "bool": 1, "float16": 2, "uint8": 1, "uint16": 2}[
+            dtype
+        ]
+    )
 
 
 def read_weights(model_json: Path) -> dict[str, np.ndarray]:
@@ -145,7 +149,9 @@ class ReferenceModel:
         token_ids = np.asarray(token_ids, dtype=np.int64)
         n, d = len(token_ids), self.config["d_model"]
 
-        token_embeddings = self.weights["embedding/token_embedding"][token_ids]  # (n, d)
+        token_embeddings = self.weights["embedding/token_embedding"][
+            token_ids
+        ]  # (n, d)
         # The model adds the table in float32; round it the same way.
         positions = positional_encoding(n, d).astype(np.float32).astype(np.float64)
         x = token_embeddings + positions

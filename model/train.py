@@ -29,7 +29,11 @@ EXTRA_PUNCTUATION = list(".,!?;:'\"()-")
 
 def build_vocabulary(sentences: list[corpus.Sentence]) -> list[str]:
     """Return the special tokens followed by every lookup key in the corpus, sorted."""
-    keys = {lookup_key(piece) for sentence in sentences for piece in split_text(sentence.text)}
+    keys = {
+        lookup_key(piece)
+        for sentence in sentences
+        for piece in split_text(sentence.text)
+    }
     keys.update(lookup_key(word) for word in corpus.lexicon())
     keys.update(EXTRA_PUNCTUATION)
     keys.difference_update(SPECIAL_TOKENS)
@@ -74,7 +78,9 @@ def make_examples(sentences, tokenizer: Tokenizer, seed: int):
 
     action = rng.random(token_ids.shape)
     mask_id = SPECIAL_TOKENS.index("[MASK]")
-    random_ids = rng.integers(len(SPECIAL_TOKENS), tokenizer.vocab_size, token_ids.shape)
+    random_ids = rng.integers(
+        len(SPECIAL_TOKENS), tokenizer.vocab_size, token_ids.shape
+    )
     inputs = token_ids.copy()
     inputs[chosen & (action < 0.8)] = mask_id
     replace = chosen & (action >= 0.8) & (action < 0.9)
@@ -83,7 +89,10 @@ def make_examples(sentences, tokenizer: Tokenizer, seed: int):
 
 
 def train(
-    sentence_count: int = 60000, epochs: int = 6, batch_size: int = 128, seed: int = SEED
+    sentence_count: int = 60000,
+    epochs: int = 6,
+    batch_size: int = 128,
+    seed: int = SEED,
 ):
     """Train a fresh model; return (trained MaskedLanguageModel, tokenizer, config)."""
     import keras
@@ -97,7 +106,10 @@ def train(
     config = ModelConfig(vocab_size=tokenizer.vocab_size, max_tokens=MAX_TOKENS)
     log.info(
         "corpus: %d sentences, vocabulary %d, d_model %d, %d layers x %d heads",
-        len(sentences), config.vocab_size, config.d_model, config.num_layers,
+        len(sentences),
+        config.vocab_size,
+        config.d_model,
+        config.num_layers,
         config.num_heads,
     )
 
@@ -124,7 +136,9 @@ def train(
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=int, default=60000, help="training sentences")
+    parser.add_argument(
+        "--sentences", type=int, default=60000, help="training sentences"
+    )
     parser.add_argument("--epochs", type=int, default=6, help="passes over the corpus")
     parser.add_argument(
         "--out", type=Path, default=None, help="export folder (default: model/web)"

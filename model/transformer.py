@@ -68,7 +68,9 @@ class Embedding(keras.layers.Layer):
 
     def call(self, token_ids):
         n = ops.shape(token_ids)[-1]
-        token_embeddings = ops.take(self.token_embedding, token_ids, axis=0)  # (B, n, d)
+        token_embeddings = ops.take(
+            self.token_embedding, token_ids, axis=0
+        )  # (B, n, d)
         positions = ops.convert_to_tensor(self.positional_table)[:n]  # (n, d)
         embedded = token_embeddings + positions
         return {
@@ -89,12 +91,20 @@ class SelfAttention(keras.layers.Layer):
         d, h, d_k = self.config.d_model, self.config.num_heads, self.config.d_k
         glorot = keras.initializers.GlorotUniform()
         for name in ("query", "key", "value"):
-            setattr(self, f"{name}_kernel", self.add_weight(
-                name=f"{name}_kernel", shape=(d, h * d_k), initializer=glorot
-            ))
-            setattr(self, f"{name}_bias", self.add_weight(
-                name=f"{name}_bias", shape=(h * d_k,), initializer="zeros"
-            ))
+            setattr(
+                self,
+                f"{name}_kernel",
+                self.add_weight(
+                    name=f"{name}_kernel", shape=(d, h * d_k), initializer=glorot
+                ),
+            )
+            setattr(
+                self,
+                f"{name}_bias",
+                self.add_weight(
+                    name=f"{name}_bias", shape=(h * d_k,), initializer="zeros"
+                ),
+            )
         self.output_kernel = self.add_weight(
             name="output_kernel", shape=(h * d_k, d), initializer=glorot
         )
@@ -108,7 +118,10 @@ class SelfAttention(keras.layers.Layer):
         return ops.transpose(x, (0, 2, 1, 3))  # (B, h, n, d_k)
 
     def call(self, x, mask_bias):
-        """Attend over x (B, n, d); mask_bias (B or 1, 1 or h, n, n) is added to the scaled scores."""
+        """Attend over x (B, n, d).
+
+        mask_bias, (B or 1, 1, n, n), is added to the scaled scores.
+        """
         query = self._split_heads(ops.matmul(x, self.query_kernel) + self.query_bias)
         key = self._split_heads(ops.matmul(x, self.key_kernel) + self.key_bias)
         value = self._split_heads(ops.matmul(x, self.value_kernel) + self.value_bias)
@@ -224,7 +237,8 @@ class MaskedLanguageModel(keras.Model):
 
     def build(self, input_shape):
         self.output_bias = self.add_weight(
-            name="output_bias", shape=(self.encoder.config.vocab_size,),
+            name="output_bias",
+            shape=(self.encoder.config.vocab_size,),
             initializer="zeros",
         )
 
