@@ -23,6 +23,7 @@ Each content file starts with front matter between two `---` lines:
 """
 
 import argparse
+import json
 import logging
 import re
 import shutil
@@ -39,6 +40,7 @@ from markupsafe import Markup
 
 import demo_format
 import figures
+from model.positional_encoding import explorer_data
 from markdown_extensions import ArticleExtension, MarkdownSourceError
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ TEMPLATES_DIR = ROOT / "site_templates"
 JS_ENTRY = ROOT / "js" / "main.js"
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 MODEL_EXPORT_DIR = ROOT / "model" / "web"
+PE_EXPLORER_POSITIONS = 64
+PE_EXPLORER_MAX_OFFSET = 32
 
 SITE = {
     "title": "Understanding Transformer Attention",
@@ -436,6 +440,20 @@ def copy_model(out_dir: Path) -> int:
     return sum(1 for path in target.rglob("*") if path.is_file())
 
 
+def write_pe_explorer_data(path: Path) -> None:
+    """Write the positional-encoding explorer's table and rotations as JSON.
+
+    The live demo loads it on demand and only draws it, so the explorer shows
+    the same NumPy numbers as the article's figures.
+    """
+    data = explorer_data(
+        num_positions=PE_EXPLORER_POSITIONS,
+        d_model=figures.D_MODEL,
+        max_offset=PE_EXPLORER_MAX_OFFSET,
+    )
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+
 def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     """Write every file of the site into `out_dir`, which must exist and be empty."""
     sections = load_sections(content_dir)
@@ -444,6 +462,7 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     assets = out_dir / "assets"
     assets.mkdir()
     shutil.copyfile(TEMPLATES_DIR / "style.css", assets / "style.css")
+    write_pe_explorer_data(assets / "pe-explorer.json")
     has_app_js = False
     if skip_js:
         logger.info("skipped bundling js/main.js (--skip-js)")
