@@ -4,6 +4,7 @@
 #   make test    also install TensorFlow, the test tools, Chromium and Java; run every test
 #   make model   retrain the Keras model and re-export model/web/
 #   make serve   build, then serve site/ on http://127.0.0.1:8000/
+#   make bench   build, then time the live demo in Chromium; writes docs/benchmarks.md
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -12,7 +13,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 NODE_DEPS := node_modules/.package-lock.json
 PORT ?= 8000
 
-.PHONY: build test lint model serve system-deps clean
+.PHONY: build test lint model serve bench system-deps clean
 
 build: $(VENV)/.build-deps $(NODE_DEPS)
 	$(PY) build.py
@@ -27,6 +28,9 @@ lint: $(VENV)/.test-deps
 
 model: $(VENV)/.model-deps
 	$(PY) -m model.train
+
+bench: build $(VENV)/.test-deps system-deps
+	$(PY) benchmarks/run.py
 
 serve: build
 	@echo "Serving site/ on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
