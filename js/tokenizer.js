@@ -11,6 +11,30 @@ export const SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[MASK]", "[NUM]"];
 const UNK_TOKEN = "[UNK]";
 const NUM_TOKEN = "[NUM]";
 
+// Tokens that encode splits off a word missing from the vocabulary. Each is
+// both the surface text and the lookup key, and typed text never produces one
+// because "-" is punctuation and never joins a word.
+export const SUFFIX_TOKENS = ["-s", "-ed", "-ing", "-er", "-est", "-ly"];
+
+// Suffix rules in the order encode tries them: the ending cut off the word's
+// key, the suffix token, and the base candidates tried in order. Candidate "y"
+// is the stem + "y", "e" is the stem + "e", "stem" is the stem itself and
+// "undoubled" is the stem without the last letter of a final doubled consonant.
+const SUFFIX_RULES = [
+  ["ies", "-s", ["y"]],
+  ["ied", "-ed", ["y"]],
+  ["ing", "-ing", ["e", "stem", "undoubled"]],
+  ["ed", "-ed", ["e", "stem", "undoubled"]],
+  ["s", "-s", ["stem"]],
+  ["es", "-s", ["stem"]],
+  ["er", "-er", ["e", "stem", "undoubled"]],
+  ["est", "-est", ["e", "stem", "undoubled"]],
+  ["ly", "-ly", ["stem"]],
+];
+const MIN_STEM_LETTERS = 2;
+const ASCII_LOWERCASE_WORD_RE = /^[a-z]+$/;
+const VOWELS = new Set("aeiou");
+
 // Separators end a token and never become one. The set is explicit because
 // Python's str.isspace and JavaScript's \s disagree: isspace accepts
 // U+001C..U+001F and U+0085, \s accepts U+FEFF, and neither accepts U+200B or
@@ -389,6 +413,30 @@ export function lookupKey(piece) {
   return lowerAscii(piece);
 }
 
+// Returns [key, surface text] of each base candidate, in the order of forms.
+// A restored letter takes the case of the surface stem's last letter, so
+// "STUDIES" gives "STUDY" and "Baked" gives "Bake".
+function suffixBaseCandidates(keyStem, surfaceStem, forms) {
+  const last = surfaceStem[surfaceStem.length - 1];
+  const uppercase = last >= "A" && last <= "Z";
+  const candidates = [];
+  for (const form of forms) {
+    if (form === "y" || form === "e") {
+      const letter = uppercase ? form.toUpperCase() : form;
+      candidates.push([keyStem + form, surfaceStem + letter]);
+    } else if (form === "stem") {
+      candidates.push([keyStem, surfaceStem]);
+    } else if (
+      keyStem.length > MIN_STEM_LETTERS &&
+      keyStem[keyStem.length - 1] === keyStem[keyStem.length - 2] &&
+      !VOWELS.has(keyStem[keyStem.length - 1])
+    ) {
+      candidates.push([keyStem.slice(0, -1), surfaceStem.slice(0, -1)]);
+    }
+  }
+  return candidates;
+}
+
 function validateVocab(vocab) {
   if (!Array.isArray(vocab)) {
     throw new TypeError(`vocab must be an array of strings, not ${typeof vocab}`);
@@ -459,24 +507,70 @@ export class Tokenizer {
     return this.vocab.length;
   }
 
-  /** Splits text, keeps the first maxTokens pieces and looks up their ids. */
+  /**
+   * Splits text into tokens, looks up their ids and keeps the first maxTokens.
+   *
+   * The tokens are the pieces of splitText, except that a word missing from
+   * the vocabulary becomes a base word and a suffix token where a rule of
+   * SUFFIX_RULES matches it. Truncation and totalTokens count these tokens.
+   */
   encode(text) {
-    const pieces = splitText(text);
-    const tokens = pieces.slice(0, this.maxTokens);
     const unkId = this.#ids.get(UNK_TOKEN);
+    const tokens = [];
     const ids = [];
     const unknown = [];
-    for (const piece of tokens) {
-      const id = this.#ids.get(lookupKey(piece));
-      ids.push(id === undefined ? unkId : id);
-      unknown.push(id === undefined);
+    for (const piece of splitText(text)) {
+      for (const [token, key] of this.#tokensOfPiece(piece)) {
+        const id = this.#ids.get(key);
+        tokens.push(token);
+        ids.push(id === undefined ? unkId : id);
+        unknown.push(id === undefined);
+      }
     }
+    const kept = this.maxTokens;
     return {
-      tokens,
-      ids,
-      unknown,
-      truncated: pieces.length > tokens.length,
-      totalTokens: pieces.length,
+      tokens: tokens.slice(0, kept),
+      ids: ids.slice(0, kept),
+      unknown: unknown.slice(0, kept),
+      truncated: tokens.length > kept,
+      totalTokens: tokens.length,
     };
+  }
+
+  // Returns [surface text, key] of each token of one piece: the piece itself,
+  // or its base word and suffix token.
+  #tokensOfPiece(piece) {
+    const key = lookupKey(piece);
+    if (this.#ids.has(key)) return [[piece, key]];
+    const split = this.#splitSuffix(piece, key);
+    if (split === null) return [[piece, key]];
+    const [base, baseKey, suffix] = split;
+    return [
+      [base, baseKey],
+      [suffix, suffix],
+    ];
+  }
+
+  // Returns [base, base key, suffix token] of a word, or null. key is
+  // lookupKey(piece). Only a key of ASCII letters is split, because the
+  // vocabulary contains ASCII words and because such a key has the same length
+  // in Python and JavaScript. The first rule whose ending the key has, with a
+  // stem of at least MIN_STEM_LETTERS, and whose candidate is in the
+  // vocabulary wins.
+  #splitSuffix(piece, key) {
+    if (!ASCII_LOWERCASE_WORD_RE.test(key)) return null;
+    for (const [ending, suffix, forms] of SUFFIX_RULES) {
+      const stemLength = key.length - ending.length;
+      if (stemLength < MIN_STEM_LETTERS || !key.endsWith(ending)) continue;
+      const candidates = suffixBaseCandidates(
+        key.slice(0, stemLength),
+        piece.slice(0, stemLength),
+        forms,
+      );
+      for (const [baseKey, base] of candidates) {
+        if (this.#ids.has(baseKey)) return [base, baseKey, suffix];
+      }
+    }
+    return null;
   }
 }

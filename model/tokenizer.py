@@ -19,6 +19,28 @@ from dataclasses import dataclass
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[MASK]", "[NUM]")
 PAD_TOKEN, UNK_TOKEN, MASK_TOKEN, NUM_TOKEN = SPECIAL_TOKENS
 
+# Tokens that encode splits off a word missing from the vocabulary. Each is both
+# the surface text and the lookup key, and typed text never produces one
+# because "-" is punctuation and never joins a word.
+SUFFIX_TOKENS = ("-s", "-ed", "-ing", "-er", "-est", "-ly")
+
+# Suffix rules in the order encode tries them: the ending cut off the word's key,
+# the suffix token, and the base candidates tried in order. Candidate "y" is the
+# stem + "y", "e" is the stem + "e", "stem" is the stem itself and "undoubled" is
+# the stem without the last letter of a final doubled consonant.
+SUFFIX_RULES = (
+    ("ies", "-s", ("y",)),
+    ("ied", "-ed", ("y",)),
+    ("ing", "-ing", ("e", "stem", "undoubled")),
+    ("ed", "-ed", ("e", "stem", "undoubled")),
+    ("s", "-s", ("stem",)),
+    ("es", "-s", ("stem",)),
+    ("er", "-er", ("e", "stem", "undoubled")),
+    ("est", "-est", ("e", "stem", "undoubled")),
+    ("ly", "-ly", ("stem",)),
+)
+MIN_STEM_LETTERS = 2
+
 # Separators end a token and never become one. The set is explicit because
 # Python's str.isspace and JavaScript's \s disagree: isspace accepts U+001C..U+001F
 # and U+0085, \s accepts U+FEFF, and neither accepts U+200B or U+2060.
@@ -85,6 +107,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _KEY_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ\u2019", "abcdefghijklmnopqrstuvwxyz'"
 )
+_ASCII_LOWERCASE_WORD = re.compile("[a-z]+")
+_VOWELS = frozenset("aeiou")
 
 
 def _is_emoji_presentation(code_point: int) -> bool:
@@ -377,6 +401,27 @@ def lookup_key(piece: str) -> str:
     return piece.translate(_KEY_TABLE)
 
 
+def _suffix_base_candidates(key_stem: str, surface_stem: str, forms: Sequence[str]):
+    """Yield (key, surface text) of each base candidate, in the order of forms.
+
+    A restored letter takes the case of the surface stem's last letter, so
+    "STUDIES" gives "STUDY" and "Baked" gives "Bake".
+    """
+    uppercase = "A" <= surface_stem[-1] <= "Z"
+    for form in forms:
+        if form == "y" or form == "e":
+            letter = form.upper() if uppercase else form
+            yield key_stem + form, surface_stem + letter
+        elif form == "stem":
+            yield key_stem, surface_stem
+        elif (
+            len(key_stem) > MIN_STEM_LETTERS
+            and key_stem[-1] == key_stem[-2]
+            and key_stem[-1] not in _VOWELS
+        ):
+            yield key_stem[:-1], surface_stem[:-1]
+
+
 @dataclass(frozen=True)
 class Encoding:
     """Result of Tokenizer.encode: the kept tokens with their ids."""
@@ -384,8 +429,8 @@ class Encoding:
     tokens: list[str]  # surface text of each kept token, as shown to the reader
     ids: list[int]
     unknown: list[bool]  # True where the token's key is not in the vocabulary
-    truncated: bool  # True when pieces beyond max_tokens were dropped
-    total_tokens: int  # number of pieces before truncation
+    truncated: bool  # True when tokens beyond max_tokens were dropped
+    total_tokens: int  # number of tokens, suffix tokens included, before truncation
 
 
 class Tokenizer:
@@ -458,20 +503,62 @@ class Tokenizer:
         return len(self._vocab)
 
     def encode(self, text: str) -> Encoding:
-        """Split text, keep the first max_tokens pieces and look up their ids."""
-        pieces = split_text(text)
-        kept = pieces[: self.max_tokens]
+        """Split text into tokens, look up their ids and keep the first max_tokens.
+
+        The tokens are the pieces of split_text, except that a word missing from
+        the vocabulary becomes a base word and a suffix token where a rule of
+        SUFFIX_RULES matches it. Truncation and total_tokens count these tokens.
+        """
         unk_id = self._ids[UNK_TOKEN]
+        tokens = []
         ids = []
         unknown = []
-        for piece in kept:
-            token_id = self._ids.get(lookup_key(piece))
-            ids.append(unk_id if token_id is None else token_id)
-            unknown.append(token_id is None)
+        for piece in split_text(text):
+            for token, key in self._tokens_of_piece(piece):
+                token_id = self._ids.get(key)
+                tokens.append(token)
+                ids.append(unk_id if token_id is None else token_id)
+                unknown.append(token_id is None)
+        kept = self.max_tokens
         return Encoding(
-            tokens=kept,
-            ids=ids,
-            unknown=unknown,
-            truncated=len(pieces) > len(kept),
-            total_tokens=len(pieces),
+            tokens=tokens[:kept],
+            ids=ids[:kept],
+            unknown=unknown[:kept],
+            truncated=len(tokens) > kept,
+            total_tokens=len(tokens),
         )
+
+    def _tokens_of_piece(self, piece: str) -> list[tuple[str, str]]:
+        """Return the (surface text, key) of each token of one piece: the piece
+        itself, or its base word and suffix token."""
+        key = lookup_key(piece)
+        if key in self._ids:
+            return [(piece, key)]
+        split = self._split_suffix(piece, key)
+        if split is None:
+            return [(piece, key)]
+        base, base_key, suffix = split
+        return [(base, base_key), (suffix, suffix)]
+
+    def _split_suffix(self, piece: str, key: str) -> tuple[str, str, str] | None:
+        """Return (base, base key, suffix token) of a word, or None.
+
+        key is lookup_key(piece). Only a key of ASCII letters is split, because the
+        vocabulary contains ASCII words and because such a key has the same length
+        in Python and JavaScript. The first rule whose ending the key has, with a
+        stem of at least MIN_STEM_LETTERS, and whose candidate is in the vocabulary
+        wins.
+        """
+        if _ASCII_LOWERCASE_WORD.fullmatch(key) is None:
+            return None
+        for ending, suffix, forms in SUFFIX_RULES:
+            stem_length = len(key) - len(ending)
+            if stem_length < MIN_STEM_LETTERS or not key.endswith(ending):
+                continue
+            candidates = _suffix_base_candidates(
+                key[:stem_length], piece[:stem_length], forms
+            )
+            for base_key, base in candidates:
+                if base_key in self._ids:
+                    return base, base_key, suffix
+        return None

@@ -1,7 +1,8 @@
 """Tests for model/tokenizer.py and its parity with js/tokenizer.js.
 
 The shared fixture tests/fixtures/tokenizer_cases.json contains the expected
-pieces, and tests/js/tokenizer.test.mjs checks the JavaScript side against it.
+pieces and, for cases with their own vocabulary, the expected tokens of encode.
+tests/js/tokenizer.test.mjs checks the JavaScript side against it.
 The parity tests run js/tokenizer.js in Node on the fixture texts, on seeded
 random strings and on every assigned code point, and compare every output field.
 """
@@ -21,6 +22,8 @@ from model.tokenizer import (
     EMOJI_PRESENTATION_RANGES,
     SEPARATORS,
     SPECIAL_TOKENS,
+    SUFFIX_RULES,
+    SUFFIX_TOKENS,
     Encoding,
     Tokenizer,
     lookup_key,
@@ -38,15 +41,35 @@ SMALL_VOCAB = [*SPECIAL_TOKENS, "the", "cat", "sat", "do", "n't", "'s", "it", ".
 
 
 def parity_vocab() -> list[str]:
-    """Return SPECIAL_TOKENS, English clitics and punctuation, then the 3,000 most
-    frequent English words in ASCII, without duplicates."""
+    """Return SPECIAL_TOKENS, English clitics, punctuation and SUFFIX_TOKENS, then
+    the 3,000 most frequent English words in ASCII, without duplicates."""
     words = [
         *SPECIAL_TOKENS,
         *("n't", "'s", "'re", "'ve", "'ll", "'d", "'m"),
         *(".", ",", "!", "?", "...", "'", '"', "(", ")", "-"),
+        *SUFFIX_TOKENS,
         *(word for word in wordfreq.top_n_list("en", 3000) if word.isascii()),
     ]
     return list(dict.fromkeys(words))
+
+
+def fixture_vocab(case: dict) -> list[str]:
+    """Return the case's own vocabulary after the special tokens, else SMALL_VOCAB."""
+    if "vocab" in case:
+        return [*SPECIAL_TOKENS, *case["vocab"]]
+    return SMALL_VOCAB
+
+
+def assert_ids_follow_keys(vocab: list[str], encoding: Encoding) -> None:
+    """Check that every token has the id of its lookup key, or [UNK] when the
+    vocabulary lacks the key."""
+    vocab_ids = {entry: index for index, entry in enumerate(vocab)}
+    for token, token_id, unknown in zip(
+        encoding.tokens, encoding.ids, encoding.unknown, strict=True
+    ):
+        key = lookup_key(token)
+        assert unknown == (key not in vocab_ids), token
+        assert token_id == vocab_ids.get(key, vocab_ids["[UNK]"]), token
 
 
 # Fixture
@@ -78,12 +101,24 @@ def test_lookup_key_matches_fixture(case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_encode_truncation_matches_fixture(case):
+def test_encode_matches_fixture(case):
+    """Without its own vocabulary a case encodes with SMALL_VOCAB into its pieces."""
     max_tokens = case.get("max_tokens", LARGE_MAX_TOKENS)
-    encoding = Tokenizer(SMALL_VOCAB, max_tokens).encode(case["text"])
-    assert encoding.tokens == case["tokens"][:max_tokens]
-    assert encoding.total_tokens == len(case["tokens"])
+    vocab = fixture_vocab(case)
+    encoding = Tokenizer(vocab, max_tokens).encode(case["text"])
+    expected = case.get("encoded", case["tokens"])
+    assert encoding.tokens == expected[:max_tokens]
+    assert encoding.total_tokens == len(expected)
     assert encoding.truncated == case.get("truncated", False)
+    if "unknown" in case:
+        assert encoding.unknown == case["unknown"][:max_tokens]
+    assert_ids_follow_keys(vocab, encoding)
+
+
+def test_fixture_covers_every_suffix_token():
+    encoded = [token for case in CASES for token in case.get("encoded", [])]
+    for suffix in SUFFIX_TOKENS:
+        assert suffix in encoded, suffix
 
 
 # Splitting rules not covered by a fixture case
@@ -122,6 +157,28 @@ def test_split_text_long_inputs_are_fast():
 def _time_split(text: str) -> float:
     start = time.perf_counter()
     split_text(text)
+    return time.perf_counter() - start
+
+
+def test_encode_long_inputs_are_fast():
+    """Suffix splitting adds a fixed number of lookups per word, each linear in
+    the word's length."""
+    tokenizer = Tokenizer(parity_vocab(), 64)
+    adversarial = {
+        "fixture": max((case["text"] for case in CASES), key=len),
+        "inflected words": "Stopped running studies tallest quickly " * 250,
+        "unknown inflected words": ("zorbed " * 1429)[:10_000],
+        "one long word": "a" * 9998 + "ed",
+        "one long word of doubled letters": "b" * 9997 + "ing",
+    }
+    for name, text in adversarial.items():
+        best = min(_time_encode(tokenizer, text) for _ in range(3))
+        assert best < 0.050, f"{name}: encode took {best * 1000:.1f} ms"
+
+
+def _time_encode(tokenizer: Tokenizer, text: str) -> float:
+    start = time.perf_counter()
+    tokenizer.encode(text)
     return time.perf_counter() - start
 
 
@@ -176,6 +233,49 @@ def test_encode_maps_known_unknown_and_numbers():
     ]  # fmt: skip
     assert encoding.truncated is False
     assert encoding.total_tokens == 11
+
+
+def test_suffix_tokens_are_those_of_the_rules():
+    assert SUFFIX_TOKENS == ("-s", "-ed", "-ing", "-er", "-est", "-ly")
+    assert {suffix for _, suffix, _ in SUFFIX_RULES} == set(SUFFIX_TOKENS)
+
+
+def test_suffix_tokens_never_come_from_typed_text():
+    for suffix in SUFFIX_TOKENS:
+        assert split_text(suffix) == ["-", suffix[1:]], suffix
+        assert split_text(f"word{suffix}") == ["word", "-", suffix[1:]], suffix
+
+
+def test_encode_splits_suffix_with_ids():
+    vocab = [*SPECIAL_TOKENS, "-ed", "bake", "-s"]
+    encoding = Tokenizer(vocab, 8).encode("Baked cakes")
+    assert encoding.tokens == ["Bake", "-ed", "cakes"]
+    assert encoding.ids == [5, 4, 1]
+    assert encoding.unknown == [False, False, True]
+    assert encoding.truncated is False
+    assert encoding.total_tokens == 3
+
+
+def test_encode_splits_words_of_the_parity_vocab():
+    tokenizer = Tokenizer(parity_vocab(), 64)
+    text = "The babies cried, the dog barked and she laughed deeply."
+    encoding = tokenizer.encode(text)
+    assert encoding.tokens == [
+        "The", "baby", "-s", "cry", "-ed", ",", "the", "dog", "barked",
+        "and", "she", "laugh", "-ed", "deep", "-ly", ".",
+    ]  # fmt: skip
+    # "bark" is not among the 3,000 words, so "barked" stays one unknown token.
+    assert encoding.unknown.count(True) == 1
+    assert encoding.unknown[8] is True
+
+
+def test_encode_never_splits_vocabulary_words():
+    vocab = parity_vocab()
+    tokenizer = Tokenizer(vocab, 8)
+    for word in vocab[len(SPECIAL_TOKENS) :]:
+        for typed in (word, word.capitalize(), word.upper()):
+            if split_text(typed) == [typed]:
+                assert tokenizer.encode(typed).tokens == [typed], typed
 
 
 def test_encode_truncates_to_max_tokens():
@@ -488,6 +588,7 @@ def test_parity_vocab_is_valid_and_large():
     vocab = parity_vocab()
     assert Tokenizer(vocab, 8).vocab_size == len(vocab)
     assert len(vocab) > 2500
+    assert set(SUFFIX_TOKENS) <= set(vocab)
 
 
 def test_parity_on_fixture(tmp_path):
@@ -504,6 +605,61 @@ def test_parity_on_random_strings(tmp_path):
         for index, text in enumerate(random_texts(5000, seed=20240521))
     ]
     assert_parity(tmp_path, requests)
+
+
+def inflected_texts(count: int, seed: int) -> list[str]:
+    """Return seeded random texts of parity vocabulary words with English endings,
+    doubled or dropped final letters and mixed case, so that many words split."""
+    rng = random.Random(seed)
+    words = [word for word in parity_vocab() if word.isascii() and word.isalpha()]
+    endings = ["", "s", "es", "ies", "ed", "ied", "d", "ing", "er", "est", "ly"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            word = rng.choice(words)
+            roll = rng.random()
+            if roll < 0.2:
+                word += word[-1]
+            elif roll < 0.4:
+                word = word[:-1]
+            word += rng.choice(endings)
+            roll = rng.random()
+            if roll < 0.2:
+                word = word.upper()
+            elif roll < 0.4:
+                word = word.capitalize()
+            elif roll < 0.5:
+                word = "".join(rng.choice((char, char.upper())) for char in word)
+            parts.append(word)
+        texts.append(" ".join(parts) + rng.choice(["", ".", "'s", "\u2019s", "n't"]))
+    return texts
+
+
+def test_inflected_texts_split_often():
+    tokenizer = Tokenizer(parity_vocab(), LARGE_MAX_TOKENS)
+    texts = inflected_texts(1000, seed=5)
+    with_suffix = [
+        text
+        for text in texts
+        if set(SUFFIX_TOKENS).intersection(tokenizer.encode(text).tokens)
+    ]
+    assert len(with_suffix) > 500
+
+
+def test_parity_on_inflected_words(tmp_path):
+    requests = [
+        {"text": text, "max_tokens": 1 + index % 16}
+        for index, text in enumerate(inflected_texts(5000, seed=20240611))
+    ]
+    assert_parity(tmp_path, requests)
+
+
+def test_random_ids_follow_keys():
+    vocab = parity_vocab()
+    tokenizer = Tokenizer(vocab, LARGE_MAX_TOKENS)
+    for text in random_texts(500, seed=3) + inflected_texts(500, seed=4):
+        assert_ids_follow_keys(vocab, tokenizer.encode(text))
 
 
 def test_parity_on_emoji_presentation_table(tmp_path):

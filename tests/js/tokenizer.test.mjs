@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 
 import {
   SPECIAL_TOKENS,
+  SUFFIX_TOKENS,
   Tokenizer,
   lookupKey,
   splitText,
@@ -26,14 +27,35 @@ function smallTokenizer(maxTokens) {
   return new Tokenizer({ vocab: SMALL_VOCAB, maxTokens });
 }
 
-function bestSplitMilliseconds(text, runs) {
+// Returns the case's own vocabulary after the special tokens, else SMALL_VOCAB.
+function fixtureVocab(testCase) {
+  return testCase.vocab ? [...SPECIAL_TOKENS, ...testCase.vocab] : SMALL_VOCAB;
+}
+
+// Checks that every token has the id of its lookup key, or [UNK] when the
+// vocabulary lacks the key.
+function assertIdsFollowKeys(vocab, encoding) {
+  const vocabIds = new Map(vocab.map((entry, index) => [entry, index]));
+  const unkId = vocabIds.get("[UNK]");
+  encoding.tokens.forEach((token, index) => {
+    const key = lookupKey(token);
+    assert.equal(encoding.unknown[index], !vocabIds.has(key), token);
+    assert.equal(encoding.ids[index], vocabIds.get(key) ?? unkId, token);
+  });
+}
+
+function bestMilliseconds(run, runs) {
   let best = Infinity;
-  for (let run = 0; run < runs; run += 1) {
+  for (let index = 0; index < runs; index += 1) {
     const start = performance.now();
-    splitText(text);
+    run();
     best = Math.min(best, performance.now() - start);
   }
   return best;
+}
+
+function bestSplitMilliseconds(text, runs) {
+  return bestMilliseconds(() => splitText(text), runs);
 }
 
 describe("fixture", () => {
@@ -53,12 +75,19 @@ describe("fixture", () => {
       });
     }
 
-    test(`encode truncation: ${testCase.name}`, () => {
+    // Without its own vocabulary a case encodes with SMALL_VOCAB into its pieces.
+    test(`encode: ${testCase.name}`, () => {
       const maxTokens = testCase.max_tokens ?? LARGE_MAX_TOKENS;
-      const encoding = smallTokenizer(maxTokens).encode(testCase.text);
-      assert.deepEqual(encoding.tokens, testCase.tokens.slice(0, maxTokens));
-      assert.equal(encoding.totalTokens, testCase.tokens.length);
+      const vocab = fixtureVocab(testCase);
+      const encoding = new Tokenizer({ vocab, maxTokens }).encode(testCase.text);
+      const expected = testCase.encoded ?? testCase.tokens;
+      assert.deepEqual(encoding.tokens, expected.slice(0, maxTokens));
+      assert.equal(encoding.totalTokens, expected.length);
       assert.equal(encoding.truncated, testCase.truncated ?? false);
+      if (testCase.unknown) {
+        assert.deepEqual(encoding.unknown, testCase.unknown.slice(0, maxTokens));
+      }
+      assertIdsFollowKeys(vocab, encoding);
     });
   }
 });
@@ -89,6 +118,50 @@ describe("splitText", () => {
     for (const [name, text] of Object.entries(adversarial)) {
       const best = bestSplitMilliseconds(text, 3);
       assert.ok(best < 50, `${name}: splitText took ${best.toFixed(1)} ms`);
+    }
+  });
+});
+
+describe("suffix splitting", () => {
+  test("exports the suffix tokens", () => {
+    assert.deepEqual(SUFFIX_TOKENS, ["-s", "-ed", "-ing", "-er", "-est", "-ly"]);
+  });
+
+  test("typed suffix tokens split into punctuation and a word", () => {
+    for (const suffix of SUFFIX_TOKENS) {
+      assert.deepEqual(splitText(suffix), ["-", suffix.slice(1)]);
+      assert.deepEqual(splitText(`word${suffix}`), ["word", "-", suffix.slice(1)]);
+    }
+  });
+
+  test("gives the base and the suffix their own ids", () => {
+    const vocab = [...SPECIAL_TOKENS, "-ed", "bake", "-s"];
+    const encoding = new Tokenizer({ vocab, maxTokens: 8 }).encode("Baked cakes");
+    assert.deepEqual(encoding, {
+      tokens: ["Bake", "-ed", "cakes"],
+      ids: [5, 4, 1],
+      unknown: [false, false, true],
+      truncated: false,
+      totalTokens: 3,
+    });
+  });
+
+  test("encodes 10,000-character inputs in under 50 ms", () => {
+    const vocab = [
+      ...SPECIAL_TOKENS,
+      ...SUFFIX_TOKENS,
+      ...["he", "stop", "run", "study", "tall", "quick", "bake"],
+    ];
+    const tokenizer = new Tokenizer({ vocab, maxTokens: 64 });
+    const adversarial = {
+      "inflected words": "Stopped running studies tallest quickly ".repeat(250),
+      "unknown inflected words": "zorbed ".repeat(1429).slice(0, 10000),
+      "one long word": "a".repeat(9998) + "ed",
+      "one long word of doubled letters": "b".repeat(9997) + "ing",
+    };
+    for (const [name, text] of Object.entries(adversarial)) {
+      const best = bestMilliseconds(() => tokenizer.encode(text), 3);
+      assert.ok(best < 50, `${name}: encode took ${best.toFixed(1)} ms`);
     }
   });
 });
