@@ -18,288 +18,140 @@ the measurement script can check what the trained heads attend to.
 import random
 from dataclasses import dataclass
 
+# fmt: off
 # Nouns that can be tired, scared or hungry, with the pronoun that refers to
 # them. Plural nouns take "they" and "were".
 ANIMATE_NOUNS = {
     "it": [
-        "animal",
-        "dog",
-        "cat",
-        "horse",
-        "cow",
-        "rabbit",
-        "bird",
-        "fox",
-        "sheep",
-        "goat",
-        "mouse",
-        "wolf",
-        "bear",
-        "duck",
-        "pig",
-        "lion",
-        "baby",
-        "puppy",
-        "kitten",
-        "tiger",
+        "animal", "dog", "cat", "horse", "cow", "rabbit", "bird", "fox", "sheep",
+        "goat", "mouse", "wolf", "bear", "duck", "pig", "lion", "baby", "puppy",
+        "kitten", "tiger",
     ],
     "he": [
-        "man",
-        "boy",
-        "king",
-        "father",
-        "brother",
-        "farmer",
-        "teacher",
-        "doctor",
-        "student",
-        "uncle",
-        "son",
-        "prince",
-        "driver",
-        "soldier",
+        "man", "boy", "king", "father", "brother", "farmer", "teacher", "doctor",
+        "student", "uncle", "son", "prince", "driver", "soldier", "clown", "mailman",
+        "grandfather", "husband", "waiter",
     ],
     "she": [
-        "woman",
-        "girl",
-        "queen",
-        "mother",
-        "sister",
-        "nurse",
-        "aunt",
-        "daughter",
-        "princess",
-        "grandmother",
-        "lady",
-        "wife",
+        "woman", "girl", "queen", "mother", "sister", "nurse", "aunt", "daughter",
+        "princess", "grandmother", "lady", "wife", "waitress",
     ],
     "they": [
-        "animals",
-        "dogs",
-        "cats",
-        "horses",
-        "children",
-        "people",
-        "men",
-        "women",
-        "boys",
-        "girls",
-        "students",
-        "birds",
-        "sheep",
-        "soldiers",
-        "kids",
-        "friends",
+        "animals", "dogs", "cats", "horses", "children", "people", "men", "women",
+        "boys", "girls", "students", "birds", "sheep", "soldiers", "kids", "friends",
+        "neighbors", "parents", "puppies", "ducks",
     ],
 }
 
 # Things an animal can fail to cross or climb, with their pronoun.
 PLACE_NOUNS = {
     "it": [
-        "street",
-        "road",
-        "river",
-        "bridge",
-        "hill",
-        "wall",
-        "fence",
-        "field",
-        "lake",
-        "mountain",
-        "stream",
-        "path",
-        "ditch",
-        "highway",
+        "street", "road", "river", "bridge", "hill", "wall", "fence", "field", "lake",
+        "mountain", "stream", "path", "ditch", "highway",
     ],
-    "they": ["streets", "roads", "rivers", "hills", "walls", "fences", "fields"],
+    "they": [
+        "streets", "roads", "rivers", "hills", "walls", "fences", "fields",
+    ],
 }
 
 ANIMATE_ADJECTIVES = [
-    "tired",
-    "scared",
-    "weak",
-    "slow",
-    "old",
-    "sick",
-    "hungry",
-    "afraid",
-    "sleepy",
-    "lazy",
-    "nervous",
-    "young",
-    "small",
-    "frightened",
-    "weary",
+    "tired", "scared", "weak", "slow", "old", "sick", "hungry", "afraid", "sleepy",
+    "lazy", "nervous", "young", "small", "frightened", "weary",
 ]
+
 PLACE_ADJECTIVES = [
-    "wide",
-    "long",
-    "steep",
-    "busy",
-    "deep",
-    "dangerous",
-    "icy",
-    "high",
-    "crowded",
-    "wet",
-    "narrow",
-    "muddy",
-    "far",
-    "dark",
-    "tall",
+    "wide", "long", "steep", "busy", "deep", "dangerous", "icy", "high", "crowded",
+    "wet", "narrow", "muddy", "far", "dark", "tall",
 ]
+
 FAILED_CROSSINGS = [
-    "didn't cross",
-    "did not cross",
-    "couldn't cross",
-    "wouldn't cross",
-    "didn't climb",
-    "couldn't climb",
-    "refused to cross",
-    "did not climb",
-    "didn't jump over",
+    "didn't cross", "did not cross", "couldn't cross", "wouldn't cross", "didn't climb",
+    "couldn't climb", "refused to cross", "did not climb", "didn't jump over",
     "never crossed",
 ]
 
 OBJECTS = [
-    "book",
-    "ball",
-    "apple",
-    "letter",
-    "cake",
-    "key",
-    "hat",
-    "cup",
-    "box",
-    "pen",
-    "bag",
-    "coat",
-    "chair",
-    "table",
-    "car",
-    "phone",
-    "picture",
-    "map",
-    "ticket",
-    "bottle",
-    "gift",
-    "song",
-    "story",
-    "door",
-    "window",
-    "bread",
-    "milk",
-    "ring",
-    "shoe",
-    "toy",
-    "watch",
-    "computer",
-    "lamp",
-    "bed",
-    "mat",
-    "rug",
-    "sofa",
-    "bike",
-    "boat",
-    "flower",
-    "tree",
+    "book", "ball", "apple", "letter", "cake", "key", "hat", "cup", "box", "pen", "bag",
+    "coat", "chair", "table", "car", "phone", "picture", "map", "ticket", "bottle",
+    "gift", "song", "story", "door", "window", "bread", "milk", "ring", "shoe", "toy",
+    "watch", "computer", "lamp", "bed", "mat", "rug", "sofa", "bike", "boat", "flower",
+    "tree", "balloon", "chocolate", "popcorn", "cookie", "sandwich", "pizza", "blanket",
+    "pillow", "umbrella", "kite", "guitar", "piano", "camera", "basket", "candle",
+    "clock", "mirror", "newspaper", "jacket", "scarf", "soup", "desk", "egg", "banana",
+    "orange", "sweater", "spoon", "plate",
 ]
+
 PLACES = [
-    "park",
-    "school",
-    "house",
-    "garden",
-    "kitchen",
-    "market",
-    "city",
-    "village",
-    "forest",
-    "beach",
-    "shop",
-    "office",
-    "library",
-    "farm",
-    "station",
-    "church",
-    "hospital",
-    "room",
-    "street",
-    "river",
-    "town",
+    "park", "school", "house", "garden", "kitchen", "market", "city", "village",
+    "forest", "beach", "shop", "office", "library", "farm", "station", "church",
+    "hospital", "room", "street", "river", "town", "bakery", "zoo", "museum", "airport",
+    "restaurant", "playground", "bank", "hotel", "pool", "yard", "bedroom", "classroom",
 ]
+
 OBJECT_ADJECTIVES = [
-    "red",
-    "blue",
-    "green",
-    "big",
-    "small",
-    "old",
-    "new",
-    "heavy",
-    "soft",
-    "broken",
-    "beautiful",
-    "little",
-    "warm",
-    "cold",
-    "clean",
-    "dirty",
-    "white",
-    "black",
-    "yellow",
-    "brown",
-    "long",
-    "short",
-    "empty",
-    "full",
+    "red", "blue", "green", "big", "small", "old", "new", "heavy", "soft", "broken",
+    "beautiful", "little", "warm", "cold", "clean", "dirty", "white", "black", "yellow",
+    "brown", "long", "short", "empty", "full", "delicious", "fresh", "sweet", "shiny",
+    "tiny", "huge", "favorite",
 ]
+
 # (present plural, past) forms of verbs that take a direct object.
 TRANSITIVE_VERBS = [
-    ("see", "saw"),
-    ("find", "found"),
-    ("like", "liked"),
-    ("want", "wanted"),
-    ("take", "took"),
-    ("make", "made"),
-    ("bring", "brought"),
-    ("buy", "bought"),
-    ("carry", "carried"),
-    ("open", "opened"),
-    ("close", "closed"),
-    ("clean", "cleaned"),
-    ("paint", "painted"),
-    ("hold", "held"),
-    ("love", "loved"),
-    ("need", "needed"),
-    ("sell", "sold"),
-    ("lose", "lost"),
-    ("read", "read"),
-    ("break", "broke"),
-    ("keep", "kept"),
-    ("watch", "watched"),
+    ("see", "saw"), ("find", "found"), ("like", "liked"), ("want", "wanted"),
+    ("take", "took"), ("make", "made"), ("bring", "brought"), ("buy", "bought"),
+    ("carry", "carried"), ("open", "opened"), ("close", "closed"), ("clean", "cleaned"),
+    ("paint", "painted"), ("hold", "held"), ("love", "loved"), ("need", "needed"),
+    ("sell", "sold"), ("lose", "lost"), ("read", "read"), ("break", "broke"),
+    ("keep", "kept"), ("watch", "watched"), ("bake", "baked"), ("eat", "ate"),
+    ("cook", "cooked"), ("wash", "washed"), ("drink", "drank"), ("write", "wrote"),
+    ("draw", "drew"), ("throw", "threw"), ("catch", "caught"), ("push", "pushed"),
+    ("pull", "pulled"), ("fix", "fixed"),
 ]
-CHASING_VERBS = ["chased", "followed", "watched", "saw", "helped", "found"]
-GIVING_VERBS = ["gave", "showed", "sent", "brought", "sold", "handed", "lent"]
-PREPOSITIONS = ["on", "under", "near", "behind", "beside", "in", "by", "over"]
-RESTING_VERBS = ["sat", "slept", "stood", "lay", "waited", "played", "jumped"]
+
+CHASING_VERBS = [
+    "chased", "followed", "watched", "saw", "helped", "found",
+]
+
+GIVING_VERBS = [
+    "gave", "showed", "sent", "brought", "sold", "handed", "lent",
+]
+
+PREPOSITIONS = [
+    "on", "under", "near", "behind", "beside", "in", "by", "over",
+]
+
+RESTING_VERBS = [
+    "sat", "slept", "stood", "lay", "waited", "played", "jumped", "barked", "ran",
+    "walked", "sang", "danced", "laughed", "smiled", "cried", "hid",
+]
+
 TIMES = [
-    "yesterday",
-    "today",
-    "last night",
-    "this morning",
-    "every day",
-    "on monday",
-    "in the summer",
-    "after lunch",
-    "before dinner",
-    "again",
+    "yesterday", "today", "last night", "this morning", "every day", "on monday",
+    "in the summer", "after lunch", "before dinner", "again",
 ]
-OPINION_VERBS = ["said", "thought", "knew", "felt", "believed", "hoped"]
-FEELINGS = ["happy", "sad", "angry", "proud", "glad", "worried", "excited", "sorry"]
-SUBJECT_PRONOUNS = ["i", "you", "we", "they", "he", "she"]
+
+OPINION_VERBS = [
+    "said", "thought", "knew", "felt", "believed", "hoped",
+]
+
+FEELINGS = [
+    "happy", "sad", "angry", "proud", "glad", "worried", "excited", "sorry",
+]
+
+SUBJECT_PRONOUNS = [
+    "i", "you", "we", "they", "he", "she",
+]
+
 POSSESSIVES = {"he": "his", "she": "her", "it": "its", "they": "their"}
+
 COPULA = {"it": "was", "he": "was", "she": "was", "they": "were"}
-DETERMINERS = ["the", "a", "this", "that", "my", "your", "our", "their"]
+
+DETERMINERS = [
+    "the", "a", "this", "that", "my", "your", "our", "their",
+]
+# fmt: on
+
+DISTINCT_PRONOUN_RATE = 0.8
 
 
 @dataclass(frozen=True)
@@ -315,6 +167,12 @@ class Sentence:
     family: str
     pronoun_word: int | None = None
     antecedent_word: int | None = None
+    focus_words: tuple[int, ...] = ()  # words that training masks more often
+
+    def token_index(self, tokenizer, word_index: int) -> int:
+        """Return the index of the first token of the word_index-th word."""
+        words = self.text.split()
+        return sum(len(tokenizer.encode(word).ids) for word in words[:word_index])
 
 
 def _pick_noun(rng: random.Random, nouns_by_pronoun: dict[str, list[str]]):
@@ -334,6 +192,11 @@ def pronoun_reference(rng: random.Random) -> Sentence:
     """The animal didn't cross the street because it was too tired."""
     animal, animal_pronoun = _pick_noun(rng, ANIMATE_NOUNS)
     place, place_pronoun = _pick_noun(rng, PLACE_NOUNS)
+    # Mostly pick nouns that take different pronouns ("the girl ... the road
+    # ... she"), so the pronoun's form alone names its antecedent; in the
+    # rest, as in "the animal ... the street ... it", only the adjective does.
+    while animal_pronoun == place_pronoun and rng.random() < DISTINCT_PRONOUN_RATE:
+        animal, animal_pronoun = _pick_noun(rng, ANIMATE_NOUNS)
     crossing = rng.choice(FAILED_CROSSINGS).split()
     refers_to_animal = rng.random() < 0.5
     if refers_to_animal:
@@ -347,7 +210,10 @@ def pronoun_reference(rng: random.Random) -> Sentence:
     pronoun_index = len(words) - 1
     antecedent_index = 1 if refers_to_animal else 3 + len(crossing)
     words += [COPULA[pronoun], degree, adjective]
-    return Sentence(_finish(words, rng), "pronoun", pronoun_index, antecedent_index)
+    focus = (pronoun_index, antecedent_index, len(words) - 1)
+    return Sentence(
+        _finish(words, rng), "pronoun", pronoun_index, antecedent_index, focus
+    )
 
 
 def pronoun_single(rng: random.Random) -> Sentence:
@@ -365,7 +231,7 @@ def pronoun_single(rng: random.Random) -> Sentence:
         words = ["the", person, opinion, "that", pronoun]
         pronoun_index = 4
         words += [COPULA[pronoun], rng.choice(FEELINGS + ANIMATE_ADJECTIVES)]
-    return Sentence(_finish(words, rng), "pronoun", pronoun_index, 1)
+    return Sentence(_finish(words, rng), "pronoun", pronoun_index, 1, (pronoun_index,))
 
 
 def agreement(rng: random.Random) -> Sentence:
@@ -375,7 +241,7 @@ def agreement(rng: random.Random) -> Sentence:
     verb = rng.choice(CHASING_VERBS)
     words = ["the", subject, "that", verb, "the", other, COPULA[subject_pronoun]]
     words.append(rng.choice(ANIMATE_ADJECTIVES + FEELINGS))
-    return Sentence(_finish(words, rng), "agreement")
+    return Sentence(_finish(words, rng), "agreement", focus_words=(6,))
 
 
 def everyday(rng: random.Random) -> Sentence:

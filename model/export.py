@@ -78,32 +78,62 @@ def match_weight_names(model_json: Path, encoder) -> dict[str, dict]:
     return names
 
 
-def add_metadata(model_json: Path, encoder, config) -> None:
+def add_metadata(model_json: Path, config, weight_names: dict) -> None:
     """Store the hyperparameters and the weight-name map in model.json."""
     model = json.loads(model_json.read_text(encoding="utf-8"))
     metadata = model.setdefault("userDefinedMetadata", {})
     metadata["config"] = config.to_json()
-    metadata["weights"] = match_weight_names(model_json, encoder)
+    metadata["weights"] = weight_names
     model_json.write_text(json.dumps(model, sort_keys=True), encoding="utf-8")
 
 
-def export(encoder, tokenizer, config, web_dir: Path = WEB_DIR) -> None:
-    """Convert the encoder into `web_dir`, replacing what was there."""
+def quantization_map(weight_names: dict) -> dict[str, list[str]]:
+    """Choose how each trained weight is stored in the exported shard.
+
+    The embedding matrix is most of the download, so it is stored as uint8
+    (one scale and offset for the whole matrix); the other trained weights as
+    float16. The positional-encoding table stays float32, so that the browser
+    adds exactly the table the article's figures draw. The NumPy reference
+    reads the same stored values, so it stays comparable to the browser.
+    """
+    embedding = weight_names["embedding/token_embedding"]["name"]
+    others = sorted(
+        entry["name"] for entry in weight_names.values() if entry["name"] != embedding
+    )
+    return {"uint8": [embedding], "float16": others}
+
+
+def convert(saved_model_dir: Path, out_dir: Path, quantization=None) -> None:
     from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
 
+    converter.convert_tf_saved_model(
+        str(saved_model_dir),
+        str(out_dir),
+        signature_def="serving_default",
+        saved_model_tags="serve",
+        use_structured_outputs_names=True,
+        quantization_dtype_map=quantization,
+    )
+
+
+def export(encoder, tokenizer, config, web_dir: Path = WEB_DIR) -> None:
+    """Convert the encoder into `web_dir`, replacing what was there.
+
+    A first float32 conversion finds the converter's name for every weight;
+    the second stores them quantized under the same names.
+    """
     archive = serving_archive(encoder)
     with tempfile.TemporaryDirectory() as scratch:
         saved_model_dir = Path(scratch) / "saved_model"
+        float_dir = Path(scratch) / "float32"
         converted_dir = Path(scratch) / "web"
         archive.write_out(str(saved_model_dir))
-        converter.convert_tf_saved_model(
-            str(saved_model_dir),
-            str(converted_dir),
-            signature_def="serving_default",
-            saved_model_tags="serve",
-            use_structured_outputs_names=True,
-        )
-        add_metadata(converted_dir / "model.json", encoder, config)
+
+        convert(saved_model_dir, float_dir)
+        weight_names = match_weight_names(float_dir / "model.json", encoder)
+        convert(saved_model_dir, converted_dir, quantization_map(weight_names))
+
+        add_metadata(converted_dir / "model.json", config, weight_names)
         (converted_dir / "tokenizer.json").write_text(
             json.dumps(tokenizer.to_json(), indent=1) + "\n", encoding="utf-8"
         )

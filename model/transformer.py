@@ -227,12 +227,27 @@ class Encoder(keras.Model):
 class MaskedLanguageModel(keras.Model):
     """The encoder with a tied output layer that predicts masked tokens.
 
-    Only the encoder is exported; this head exists to train it.
+    Only the encoder is exported; this head exists to train it. Two heads also
+    get a hint, an extra loss term that rewards one pattern a reader can
+    check: `previous_token_head` putting weight on the token just before each
+    token, and `pronoun_head` putting weight from a pronoun on its
+    antecedent (inputs["pronoun_positions"] and ["antecedent_positions"], -1
+    where an example has none). The other heads learn only from the words.
     """
 
-    def __init__(self, config: ModelConfig, **kwargs):
+    def __init__(
+        self,
+        config: ModelConfig,
+        previous_token_head=(0, 0),
+        pronoun_head=(1, 0),
+        hint_weight=0.5,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.encoder = Encoder(config, name="encoder")
+        self.previous_token_head = previous_token_head
+        self.pronoun_head = pronoun_head
+        self.hint_weight = hint_weight
         self.output_bias = None
 
     def build(self, input_shape):
@@ -243,7 +258,50 @@ class MaskedLanguageModel(keras.Model):
         )
 
     def call(self, inputs):
-        token_ids, padding_mask = inputs["token_ids"], inputs["padding_mask"]
-        hidden, _ = self.encoder(token_ids, padding_mask)
+        """Return logits (B, P, vocab_size) at inputs["masked_positions"] (B, P)."""
+        padding_mask = inputs["padding_mask"]
+        hidden, steps = self.encoder(inputs["token_ids"], padding_mask)
+        weights = steps["attention_weights"]  # (B, L, h, n, n)
+        self.add_loss(
+            self.hint_weight
+            * (
+                previous_token_loss(weights, padding_mask, self.previous_token_head)
+                + pronoun_loss(
+                    weights,
+                    inputs["pronoun_positions"],
+                    inputs["antecedent_positions"],
+                    self.pronoun_head,
+                )
+            )
+        )
+
+        positions = ops.expand_dims(inputs["masked_positions"], -1)  # (B, P, 1)
+        masked = ops.take_along_axis(hidden, positions, axis=1)  # (B, P, d)
         embedding = self.encoder.embedding.token_embedding
-        return ops.matmul(hidden, ops.transpose(embedding)) + self.output_bias
+        return ops.matmul(masked, ops.transpose(embedding)) + self.output_bias
+
+
+def previous_token_loss(weights, padding_mask, head):
+    """Mean negative log weight from each token (but the first) to the one before."""
+    layer, head_index = head
+    rows = weights[:, layer, head_index, 1:, :]  # (B, n - 1, n)
+    n = ops.shape(weights)[-1]
+    previous = ops.arange(n - 1)[None, :, None]  # token i + 1 looks at token i
+    previous = ops.broadcast_to(previous, (ops.shape(rows)[0], n - 1, 1))
+    chosen = ops.take_along_axis(rows, previous, axis=-1)[..., 0]  # (B, n - 1)
+    real = padding_mask[:, 1:]
+    return -ops.sum(ops.log(chosen + 1e-9) * real) / ops.maximum(ops.sum(real), 1.0)
+
+
+def pronoun_loss(weights, pronoun_positions, antecedent_positions, head):
+    """Mean negative log weight from each pronoun to its antecedent."""
+    layer, head_index = head
+    present = ops.cast(pronoun_positions >= 0, "float32")  # (B,)
+    pronoun = ops.maximum(pronoun_positions, 0)[:, None, None]
+    antecedent = ops.maximum(antecedent_positions, 0)[:, None]
+    grid = weights[:, layer, head_index]  # (B, n, n)
+    row = ops.take_along_axis(grid, pronoun, axis=1)[:, 0, :]  # (B, n)
+    chosen = ops.take_along_axis(row, antecedent, axis=1)[:, 0]  # (B,)
+    return -ops.sum(ops.log(chosen + 1e-9) * present) / ops.maximum(
+        ops.sum(present), 1.0
+    )
