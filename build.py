@@ -4,12 +4,15 @@ Usage: python build.py [--out DIR] [--content DIR] [--skip-js] [--verbose]
 
 Reads the sections from content/*.md in file-name order, renders them through
 the Jinja2 templates in site_templates/, and writes index.html, 404.html,
-.nojekyll, assets/style.css, assets/app.js (bundled from js/main.js by esbuild)
-and model/ (a copy of model/web/). The site is written into a temporary folder
-beside the output folder and swapped into place only when every step has
-succeeded, so a failed build leaves the previous output untouched. Two builds
-of the same inputs give byte-identical files: nothing depends on the time,
-the order of directory listings or the temporary folder's name.
+.nojekyll, assets/style.css, assets/app.js (bundled from js/main.js by
+esbuild), assets/pe-explorer.json and model/ (a copy of model/web/). The
+exported model in model/web/ is loaded once per build, and the figures, the
+`{{ name }}` numbers in the text and the demo's build-time matrices all come
+from it. The site is written into a temporary folder beside the output folder
+and swapped into place only when every step has succeeded, so a failed build
+leaves the previous output untouched. Two builds of the same inputs give
+byte-identical files: nothing depends on the time, the order of directory
+listings or the temporary folder's name.
 
 Each content file starts with front matter between two `---` lines:
 
@@ -20,11 +23,15 @@ Each content file starts with front matter between two `---` lines:
     ---
 
 `title` and `id` are required, `demo_sentence` is optional and feeds `[[demo]]`.
+The body is Markdown with `$...$` and `$$...$$` math, `[[figure NAME]]` and
+`[[demo]]` paragraphs, and `{{ name }}` for a number of the model (see
+`model_values`), replaced anywhere in the body, code and math included.
 """
 
 import argparse
 import json
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -36,12 +43,15 @@ from pathlib import Path
 
 import jinja2
 import markdown
+import numpy as np
 from markupsafe import Markup
 
 import demo_format
 import figures
-from model.positional_encoding import explorer_data
 from markdown_extensions import ArticleExtension, MarkdownSourceError
+from model.inspect import inspect_sentence, load_model
+from model.positional_encoding import explorer_data, positional_encoding
+from model.reference import ModelFileError, ReferenceModel
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +67,8 @@ PE_EXPLORER_MAX_OFFSET = 32
 SITE = {
     "title": "Understanding Transformer Attention",
     "subtitle": (
-        "How the architecture of \u201cAttention Is All You Need\u201d works, "
-        "with a tiny trained model running in your browser"
+        "A deep look at the architecture of \u201cAttention Is All You Need\u201d, "
+        "with live TensorFlow.js computations"
     ),
     "description": (
         "An interactive explanation of Transformer attention: positional "
@@ -280,7 +290,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 
 def make_figure_renderer(
-    env: jinja2.Environment, used_ids: set[str]
+    env: jinja2.Environment, used_ids: set[str], model: ReferenceModel
 ) -> Callable[[str], str]:
     """Return a function that renders a named figure into `figure.html`.
 
@@ -297,19 +307,15 @@ def make_figure_renderer(
             count += 1
         used_ids.add(figure_id)
 
-        figure = figures.render_figure(name, figure_id)
-        logger.debug("rendered figure %s (%d bytes of SVG)", figure_id, len(figure.svg))
+        figure = figures.render_figure(name, figure_id, model)
+        logger.debug("rendered figure %s (%d bytes)", figure_id, len(figure.body))
         return template.render(figure=figure)
 
     return render
 
 
 def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[], str]:
-    """Return a function that renders `demo.html` for the section's demo sentence.
-
-    The model code is imported only when a section uses `[[demo]]`, so content
-    without the demo builds without the model package's dependencies.
-    """
+    """Return a function that renders `demo.html` for the section's demo sentence."""
 
     def render() -> str:
         line = None
@@ -317,13 +323,6 @@ def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[]
             raise MarkdownSourceError(
                 line, "[[demo]] needs a 'demo_sentence' key in the front matter"
             )
-        try:
-            from model.inspect import inspect_sentence
-            from model.reference import ModelFileError
-        except ImportError as error:
-            raise MarkdownSourceError(
-                line, f"[[demo]] needs inspect_sentence from model/inspect.py: {error}"
-            ) from error
         try:
             demo = inspect_sentence(section.demo_sentence)
         except (ModelFileError, OSError, ValueError, KeyError) as error:
@@ -342,15 +341,55 @@ def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[]
     return render
 
 
+def round_significant(value: float, digits: int) -> float:
+    """Round a positive number to `digits` significant digits."""
+    return round(value, digits - 1 - math.floor(math.log10(value)))
+
+
+def model_values(model: ReferenceModel) -> dict[str, str]:
+    """Return the numbers that the article's text names as `{{ name }}`, as text.
+
+    Every value comes from the loaded model, so the prose follows a retrained
+    model the same way the figures do. The frequencies of the positional
+    encoding are read off its table, as the figures read them.
+    """
+    config = model.config
+    d_model, num_heads = config["d_model"], config["num_heads"]
+    d_k = d_model // num_heads
+    first_row = positional_encoding(2, d_model)[1]
+    # At position 1, each pair (2i, 2i+1) contains (sin w_i, cos w_i).
+    frequencies = np.arctan2(first_row[0::2], first_row[1::2])
+    return {
+        "d_model": str(d_model),
+        "num_heads": str(num_heads),
+        "num_layers": str(config["num_layers"]),
+        "d_k": str(d_k),
+        "d_ff": str(config["d_ff"]),
+        "vocab_size": str(config["vocab_size"]),
+        "max_tokens": str(config["max_tokens"]),
+        "sqrt_d_k": f"{math.sqrt(d_k):.2f}",
+        # Ratio of neighboring pairs' frequencies, 10000^(2 / d_model).
+        "pe_frequency_ratio": f"{frequencies[0] / frequencies[1]:.2f}",
+        "pe_longest_wavelength": (
+            f"{round_significant(2 * math.pi / frequencies[-1], 2):,.0f}"
+        ),
+    }
+
+
 def render_section(
-    section: Section, env: jinja2.Environment, used_ids: set[str]
+    section: Section,
+    env: jinja2.Environment,
+    used_ids: set[str],
+    model: ReferenceModel,
+    values: dict[str, str],
 ) -> RenderedSection:
     """Convert one section's Markdown to HTML, mapping errors to file lines."""
     extension = ArticleExtension(
         source=section.body,
         section_id=section.section_id,
         used_ids=used_ids,
-        render_figure=make_figure_renderer(env, used_ids),
+        values=values,
+        render_figure=make_figure_renderer(env, used_ids, model),
         figure_names=sorted(figures.FIGURES),
         render_demo=make_demo_renderer(env, section),
     )
@@ -368,15 +407,19 @@ def render_section(
 
 
 def render_pages(
-    sections: list[Section], templates_dir: Path, has_app_js: bool
+    sections: list[Section],
+    templates_dir: Path,
+    has_app_js: bool,
+    model: ReferenceModel,
 ) -> dict[str, str]:
     """Render index.html and 404.html, returning their text by file name."""
     env = make_environment(templates_dir)
     used_ids = set(RESERVED_IDS) | {section.section_id for section in sections}
+    values = model_values(model)
 
     rendered = []
     for section in sections:
-        rendered.append(render_section(section, env, used_ids))
+        rendered.append(render_section(section, env, used_ids, model, values))
         logger.debug("rendered section %s", section.section_id)
 
     context = {"site": SITE, "has_app_js": has_app_js, "sections": rendered}
@@ -440,7 +483,24 @@ def copy_model(out_dir: Path) -> int:
     return sum(1 for path in target.rglob("*") if path.is_file())
 
 
-def write_pe_explorer_data(path: Path) -> None:
+def load_reference_model() -> ReferenceModel:
+    """Load the exported model from model/web/ for the figures, values and demo.
+
+    `load_model` caches the model per folder, and the demo's
+    `inspect_sentence` calls it with the same folder, so a build reads the
+    model files once.
+    """
+    try:
+        return load_model(MODEL_EXPORT_DIR)
+    except (ModelFileError, OSError, ValueError, KeyError) as error:
+        raise BuildError(
+            MODEL_EXPORT_DIR / "model.json",
+            None,
+            f"cannot load the exported model: {error}; re-export it with `make model`",
+        ) from error
+
+
+def write_pe_explorer_data(path: Path, d_model: int) -> None:
     """Write the positional-encoding explorer's table and rotations as JSON.
 
     The live demo loads it on demand and only draws it, so the explorer shows
@@ -448,7 +508,7 @@ def write_pe_explorer_data(path: Path) -> None:
     """
     data = explorer_data(
         num_positions=PE_EXPLORER_POSITIONS,
-        d_model=figures.D_MODEL,
+        d_model=d_model,
         max_offset=PE_EXPLORER_MAX_OFFSET,
     )
     path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
@@ -458,11 +518,18 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     """Write every file of the site into `out_dir`, which must exist and be empty."""
     sections = load_sections(content_dir)
     logger.info("read %d sections from %s", len(sections), display_path(content_dir))
+    model = load_reference_model()
+    logger.info(
+        "loaded the model from %s: vocab_size %d, d_model %d",
+        display_path(MODEL_EXPORT_DIR),
+        model.config["vocab_size"],
+        model.config["d_model"],
+    )
 
     assets = out_dir / "assets"
     assets.mkdir()
     shutil.copyfile(TEMPLATES_DIR / "style.css", assets / "style.css")
-    write_pe_explorer_data(assets / "pe-explorer.json")
+    write_pe_explorer_data(assets / "pe-explorer.json", model.config["d_model"])
     has_app_js = False
     if skip_js:
         logger.info("skipped bundling js/main.js (--skip-js)")
@@ -477,19 +544,11 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     else:
         logger.warning("%s not found; the page has no script", display_path(JS_ENTRY))
 
-    if MODEL_EXPORT_DIR.is_dir():
-        count = copy_model(out_dir)
-        logger.info(
-            "copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR)
-        )
-    else:
-        logger.warning(
-            "%s not found; the live demo will have no model to load",
-            display_path(MODEL_EXPORT_DIR),
-        )
+    count = copy_model(out_dir)
+    logger.info("copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR))
 
     try:
-        pages = render_pages(sections, TEMPLATES_DIR, has_app_js)
+        pages = render_pages(sections, TEMPLATES_DIR, has_app_js, model)
     except jinja2.TemplateError as error:
         raise template_build_error(error) from error
     for name, html in sorted(pages.items()):

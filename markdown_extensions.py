@@ -1,7 +1,9 @@
 """Python-Markdown extensions for the article: math, directives, heading anchors.
 
-`ArticleExtension` adds three things to Python-Markdown:
+`ArticleExtension` adds four things to Python-Markdown:
 
+- `{{ name }}` placeholders, replaced by the caller's values before any other
+  step, so they work in text, tables, code and math alike.
 - `$...$` inline math and `$$...$$` display math, converted to MathML by
   latex2mathml while the site builds. The inline pattern runs above the escape
   pattern, so underscores, backslashes and braces reach LaTeX untouched.
@@ -24,6 +26,7 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
@@ -32,6 +35,7 @@ from markdown.util import ETX, STX
 # stays text. A backslash escapes a dollar sign.
 INLINE_MATH_RE = r"(?<![\\$])\$(?![\s$])((?:\\.|[^$\\])+?)(?<!\s)\$(?![$\d])"
 
+PLACEHOLDER_VALUE_RE = re.compile(r"\{\{([^{}\n]*)\}\}")
 DIRECTIVE_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 FIGURE_NAME_RE = re.compile(r"[a-z][a-z0-9-]*\Z")
 PLACEHOLDER_RE = re.compile(f"{STX}[^{ETX}]*{ETX}")
@@ -106,6 +110,32 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     if unknown:
         raise ValueError(f"unknown LaTeX command {unknown.group(1)}")
     return mathml
+
+
+class ValuePreprocessor(Preprocessor):
+    """Replace each `{{ name }}` with its value, or raise for an unknown name."""
+
+    def __init__(self, md: Markdown, values: dict[str, str]) -> None:
+        super().__init__(md)
+        self.values = values
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Substitute line by line; Python-Markdown has not joined any lines yet."""
+        result = []
+        for index, text in enumerate(lines):
+
+            def substitute(match: re.Match, line: int = index + 1) -> str:
+                name = match.group(1).strip()
+                if name not in self.values:
+                    known = ", ".join(sorted(self.values))
+                    raise MarkdownSourceError(
+                        line,
+                        f"unknown value {match.group(0)}; known values: {known}",
+                    )
+                return self.values[name]
+
+            result.append(PLACEHOLDER_VALUE_RE.sub(substitute, text))
+        return result
 
 
 class InlineMathProcessor(InlineProcessor):
@@ -282,7 +312,7 @@ class HeadingAnchorProcessor(Treeprocessor):
 
 
 class ArticleExtension(Extension):
-    """Math, directives and heading anchors for one section of the article."""
+    """Values, math, directives and heading anchors for one article section."""
 
     def __init__(
         self,
@@ -290,6 +320,7 @@ class ArticleExtension(Extension):
         source: str,
         section_id: str,
         used_ids: set[str],
+        values: dict[str, str],
         render_figure: Callable[[str], str],
         figure_names: list[str],
         render_demo: Callable[[], str],
@@ -298,6 +329,7 @@ class ArticleExtension(Extension):
         self.source = source
         self.section_id = section_id
         self.used_ids = used_ids
+        self.values = values
         self.render_figure = render_figure
         self.figure_names = figure_names
         self.render_demo = render_demo
@@ -305,6 +337,10 @@ class ArticleExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors; priorities place them relative to built-ins."""
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, "$"]
+
+        # 40: before whitespace normalization (30), while lines still match
+        # the source's lines one to one.
+        md.preprocessors.register(ValuePreprocessor(md, self.values), "values", 40)
 
         # 185: after code spans (190) so `$` in code stays text, before the
         # backslash escapes (180) so LaTeX keeps its backslashes.

@@ -7,6 +7,7 @@ content without `[[demo]]`, so they need neither js/main.js nor the model.
 
 import json
 import logging
+import math
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import build
+from model.inspect import load_model
+from model.reference import WEB_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -25,6 +28,8 @@ title: Alpha & <Omega>
 id: alpha
 ---
 Inline $x_i^2 + \\alpha_{t}$ and `code $y_j$` and a \\$5 price.
+
+The model is {{ d_model }} wide, so $d_{\\text{model}} = {{d_model}}$.
 
 $$
 \\mathrm{softmax}\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V
@@ -63,6 +68,7 @@ class PageOutline(HTMLParser):
         self.titles: dict[str, str] = {}
         self._open_heading: dict | None = None
         self._text_target: str | None = None
+        self._in_figure = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
@@ -72,10 +78,14 @@ class PageOutline(HTMLParser):
             self.section_ids.append(attributes.get("id"))
         elif tag == "figure":
             self.figures.append({"id": attributes.get("id"), "caption": False})
+            self._in_figure = True
         elif tag == "figcaption" and self.figures:
             self.figures[-1]["caption"] = True
         elif tag == "svg" and self.figures:
             self.figures[-1]["svg"] = attributes
+        elif tag in ("table", "caption") and self._in_figure:
+            key = f"{tag}s"
+            self.figures[-1][key] = self.figures[-1].get(key, 0) + 1
         elif tag in ("title", "desc") and "id" in attributes:
             self._text_target = attributes["id"]
             self.titles[self._text_target] = ""
@@ -101,7 +111,9 @@ class PageOutline(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("h2", "h3", "h4"):
+        if tag == "figure":
+            self._in_figure = False
+        elif tag in ("h2", "h3", "h4"):
             self._open_heading = None
         elif tag in ("title", "desc"):
             self._text_target = None
@@ -190,7 +202,7 @@ def test_article_sections_in_file_order(article_content, tmp_path):
     assert status == 0
     page = outline((out / "index.html").read_text(encoding="utf-8"))
     assert page.section_ids == expected
-    assert expected[0] == "introduction"
+    assert expected[0] == "live-demo"
 
 
 def test_site_files_written(built_sample, tmp_path):
@@ -271,7 +283,11 @@ def test_article_figures_have_captions(article_content, tmp_path):
     assert "figure-pe-heatmap" in [figure["id"] for figure in page.figures]
     for figure in page.figures:
         assert figure["caption"], figure["id"]
-        assert figure["svg"]["role"] == "img"
+        if "svg" in figure:
+            assert figure["svg"]["role"] == "img"
+        else:
+            assert figure.get("tables", 0) > 0, figure["id"]
+            assert figure.get("captions") == figure["tables"], figure["id"]
 
 
 def test_math_keeps_underscores_and_backslashes(built_sample):
@@ -293,6 +309,33 @@ def test_display_math_becomes_block_mathml(built_sample):
     assert block is not None
     assert "<mfrac>" in block.group(1)
     assert "<msqrt>" in block.group(1)
+
+
+def test_values_replaced_in_text_and_math(built_sample):
+    model = load_model(WEB_DIR)
+    d_model = model.config["d_model"]
+
+    assert f"The model is {d_model} wide" in built_sample
+    assert f"<mn>{d_model}</mn>" in built_sample
+    assert "{{" not in built_sample
+
+
+def test_model_values_follow_config():
+    model = load_model(WEB_DIR)
+    values = build.model_values(model)
+    config = model.config
+
+    assert values["d_model"] == str(config["d_model"])
+    assert values["num_heads"] == str(config["num_heads"])
+    assert values["d_k"] == str(config["d_model"] // config["num_heads"])
+    assert values["vocab_size"] == str(model.tokenizer.vocab_size)
+    d_k = config["d_model"] // config["num_heads"]
+    assert float(values["sqrt_d_k"]) == pytest.approx(d_k**0.5, abs=0.005)
+    ratio = 10000 ** (2 / config["d_model"])
+    assert float(values["pe_frequency_ratio"]) == pytest.approx(ratio, abs=0.005)
+    longest = 2 * math.pi * 10000 ** ((config["d_model"] - 2) / config["d_model"])
+    wavelength = float(values["pe_longest_wavelength"].replace(",", ""))
+    assert wavelength == pytest.approx(longest, rel=0.05)
 
 
 def test_dollar_in_code_and_escape_stays_text(built_sample):
@@ -360,7 +403,8 @@ BROKEN_INPUTS = {
     "unknown-figure": (
         "02-beta.md",
         SECTION_B.replace("pe-sin-cos-pair", "pe-spiral"),
-        "02-beta.md:9: unknown figure name 'pe-spiral'; known figures: pe-heatmap,",
+        "02-beta.md:9: unknown figure name 'pe-spiral'; known figures: "
+        "attention-worked-example, embedding-lookup,",
     ),
     "unknown-directive": (
         "02-beta.md",
@@ -386,6 +430,11 @@ BROKEN_INPUTS = {
         "02-beta.md",
         SECTION_B.replace("### First part", "## First part"),
         "02-beta.md:5: heading 'First part' is level 2",
+    ),
+    "unknown-value": (
+        "02-beta.md",
+        SECTION_B.replace("Text under", "Text {{ d_modle }} under"),
+        "02-beta.md:7: unknown value {{ d_modle }}; known values: d_ff, d_k,",
     ),
     "demo-without-sentence": (
         "02-beta.md",

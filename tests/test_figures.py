@@ -1,4 +1,4 @@
-"""Tests of the build-time SVG figures in figures.py."""
+"""Tests of the build-time figures in figures/, drawn from the exported model."""
 
 import math
 import re
@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 import figures
+from figures import embeddings, svg
+from model.inspect import load_model
 from model.positional_encoding import positional_encoding
+from model.reference import WEB_DIR
+
+# The worked example is HTML tables; every other figure is one SVG.
+SVG_FIGURES = sorted(set(figures.FIGURES) - {"attention-worked-example"})
 
 
 class SvgElements(HTMLParser):
@@ -31,6 +37,16 @@ def parse_svg(svg: str) -> list[tuple[str, dict[str, str]]]:
     return parser.elements
 
 
+@pytest.fixture(scope="module")
+def model():
+    return load_model(WEB_DIR)
+
+
+@pytest.fixture(scope="module")
+def d_model(model):
+    return model.config["d_model"]
+
+
 def test_pe_first_values():
     table = positional_encoding(2, 8)
 
@@ -48,21 +64,10 @@ def test_pe_position_one_for_d8():
     assert row == pytest.approx(expected, abs=1e-6)
 
 
-def test_figures_use_model_d_model():
-    from model import transformer
-
-    defaults = {
-        field.name: field.default
-        for field in transformer.ModelConfig.__dataclass_fields__.values()
-    }
-
-    assert figures.D_MODEL == defaults["d_model"]
-
-
-def test_heatmap_values_come_from_pe():
-    figure = figures.render_figure("pe-heatmap", "figure-test")
-    cells = [attrs for tag, attrs in parse_svg(figure.svg) if "data-value" in attrs]
-    table = positional_encoding(32, figures.D_MODEL)
+def test_heatmap_values_come_from_pe(model, d_model):
+    figure = figures.render_figure("pe-heatmap", "figure-test", model)
+    cells = [attrs for tag, attrs in parse_svg(figure.body) if "data-value" in attrs]
+    table = positional_encoding(32, d_model)
 
     assert len(cells) == table.size
     values = np.array([float(cell["data-value"]) for cell in cells])
@@ -71,11 +76,11 @@ def test_heatmap_values_come_from_pe():
         assert cells[index]["fill"] == figures.diverging_color(values[index])
 
 
-def test_heatmap_cells_laid_out_by_row():
-    figure = figures.render_figure("pe-heatmap", "figure-test")
-    cells = [attrs for tag, attrs in parse_svg(figure.svg) if "data-value" in attrs]
+def test_heatmap_cells_laid_out_by_row(model, d_model):
+    figure = figures.render_figure("pe-heatmap", "figure-test", model)
+    cells = [attrs for tag, attrs in parse_svg(figure.body) if "data-value" in attrs]
 
-    first, second, next_row = cells[0], cells[1], cells[figures.D_MODEL]
+    first, second, next_row = cells[0], cells[1], cells[d_model]
 
     assert float(second["x"]) > float(first["x"])
     assert second["y"] == first["y"]
@@ -83,11 +88,11 @@ def test_heatmap_cells_laid_out_by_row():
     assert float(next_row["y"]) > float(first["y"])
 
 
-def test_heatmap_axis_labels():
-    figure = figures.render_figure("pe-heatmap", "figure-test")
+def test_heatmap_axis_labels(model):
+    figure = figures.render_figure("pe-heatmap", "figure-test", model)
 
-    assert ">position</text>" in figure.svg
-    assert ">dimension</text>" in figure.svg
+    assert ">position</text>" in figure.body
+    assert ">dimension</text>" in figure.body
 
 
 @pytest.mark.parametrize(
@@ -99,21 +104,21 @@ def test_diverging_color_stops(value, color):
 
 
 @pytest.mark.parametrize("offset", [1, 3, 7, 20])
-def test_shift_matrix_moves_pe_by_offset(offset):
-    table = positional_encoding(40 + offset, figures.D_MODEL)
-    matrix = figures.shift_matrix(offset, figures.D_MODEL)
+def test_shift_matrix_moves_pe_by_offset(offset, d_model):
+    table = positional_encoding(40 + offset, d_model)
+    matrix = figures.shift_matrix(offset, d_model)
 
     shifted = table[:40] @ matrix.T
 
     np.testing.assert_allclose(shifted, table[offset:], rtol=0, atol=1e-9)
 
 
-def test_shift_matrix_is_block_diagonal():
-    matrix = figures.shift_matrix(3, figures.D_MODEL)
-    mask = np.kron(np.eye(figures.D_MODEL // 2), np.ones((2, 2))).astype(bool)
+def test_shift_matrix_is_block_diagonal(d_model):
+    matrix = figures.shift_matrix(3, d_model)
+    mask = np.kron(np.eye(d_model // 2), np.ones((2, 2))).astype(bool)
 
     assert np.all(matrix[~mask] == 0)
-    np.testing.assert_allclose(matrix @ matrix.T, np.eye(figures.D_MODEL), atol=1e-12)
+    np.testing.assert_allclose(matrix @ matrix.T, np.eye(d_model), atol=1e-12)
 
 
 def test_shift_matrix_rejects_odd_width():
@@ -121,8 +126,8 @@ def test_shift_matrix_rejects_odd_width():
         figures.shift_matrix(1, 7)
 
 
-def test_shift_caption_reports_small_error():
-    figure = figures.render_figure("pe-relative-shift", "figure-test")
+def test_shift_caption_reports_small_error(model):
+    figure = figures.render_figure("pe-relative-shift", "figure-test", model)
     match = re.search(
         r"at most ([\d.]+) \u00d7 10<sup>\u2212(\d+)</sup>", figure.caption
     )
@@ -132,10 +137,10 @@ def test_shift_caption_reports_small_error():
     assert error < 1e-9
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_figure_has_text_alternative(name):
-    figure = figures.render_figure(name, f"figure-{name}")
-    elements = parse_svg(figure.svg)
+@pytest.mark.parametrize("name", SVG_FIGURES)
+def test_figure_has_text_alternative(name, model):
+    figure = figures.render_figure(name, f"figure-{name}", model)
+    elements = parse_svg(figure.body)
     svg_attrs = elements[0][1]
     ids = {attrs.get("id") for tag, attrs in elements}
 
@@ -143,32 +148,32 @@ def test_figure_has_text_alternative(name):
     assert svg_attrs["role"] == "img"
     for label_id in svg_attrs["aria-labelledby"].split():
         assert label_id in ids
-    assert re.search(r"<title id=[^>]*>[^<]{10,}</title>", figure.svg)
-    assert re.search(r"<desc id=[^>]*>[^<]{40,}</desc>", figure.svg)
+    assert re.search(r"<title id=[^>]*>[^<]{10,}</title>", figure.body)
+    assert re.search(r"<desc id=[^>]*>[^<]{40,}</desc>", figure.body)
     assert len(figure.caption) > 40
 
 
 @pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_figure_is_deterministic(name):
-    first = figures.render_figure(name, "figure-x")
-    second = figures.render_figure(name, "figure-x")
+def test_figure_is_deterministic(name, model):
+    first = figures.render_figure(name, "figure-x", model)
+    second = figures.render_figure(name, "figure-x", model)
 
-    assert first.svg == second.svg
+    assert first.body == second.body
     assert first.caption == second.caption
 
 
 @pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_figure_svg_is_csp_safe(name):
-    svg = figures.render_figure(name, "figure-x").svg
+def test_figure_is_csp_safe(name, model):
+    body = figures.render_figure(name, "figure-x", model).body
 
-    assert "style=" not in svg
-    assert "<script" not in svg
-    assert not re.search(r"\son[a-z]+=", svg)
+    assert "style=" not in body
+    assert "<script" not in body
+    assert not re.search(r"\son[a-z]+=", body)
 
 
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_figure_coordinates_rounded(name):
-    svg = figures.render_figure(name, "figure-x").svg
+@pytest.mark.parametrize("name", SVG_FIGURES)
+def test_figure_coordinates_rounded(name, model):
+    svg = figures.render_figure(name, "figure-x", model).body
     numbers = re.findall(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]+)"', svg)
     numbers += re.findall(r"-?\d+\.\d+", " ".join(re.findall(r'points="([^"]+)"', svg)))
 
@@ -177,21 +182,159 @@ def test_figure_coordinates_rounded(name):
         assert re.fullmatch(r"-?\d+(\.\d{1,2})?", number), number
 
 
-def test_unknown_figure_raises_key_error():
+def test_unknown_figure_raises_key_error(model):
     with pytest.raises(KeyError):
-        figures.render_figure("no-such-figure", "figure-x")
+        figures.render_figure("no-such-figure", "figure-x", model)
 
 
-def test_shift_rings_land_on_shifted_dots():
-    figure = figures.render_figure("pe-relative-shift", "figure-test")
-    circles = [attrs for tag, attrs in parse_svg(figure.svg) if tag == "circle"]
+def test_shift_rings_land_on_shifted_dots(model):
+    figure = figures.render_figure("pe-relative-shift", "figure-test", model)
+    circles = [attrs for tag, attrs in parse_svg(figure.body) if tag == "circle"]
     dots = [(c["cx"], c["cy"]) for c in circles if c.get("class") == "series-1"]
     rings = [(c["cx"], c["cy"]) for c in circles if c.get("class") == "series-2"]
     # The last dot and ring belong to the legend.
     dots, rings = dots[:-1], rings[:-1]
     offset = 3
 
-    assert ">dimensions 2 and 3</text>" in figure.svg
+    assert ">dimensions 2 and 3</text>" in figure.body
     assert len(dots) == 9
     assert rings == dots[offset:]
     assert len(set(dots)) == len(dots)
+
+
+def test_principal_components_match_covariance():
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(30, 6)) * np.array([3.0, 2.0, 1.0, 0.5, 0.2, 0.1])
+    centered = vectors - vectors.mean(axis=0)
+    eigenvalues, eigenvectors = np.linalg.eigh(np.cov(centered, rowvar=False))
+    order = np.argsort(eigenvalues)[::-1]
+    expected = centered @ eigenvectors[:, order[:2]]
+
+    coordinates, explained = embeddings.principal_components(vectors)
+
+    for column in range(2):
+        sign = np.sign(coordinates[:, column] @ expected[:, column])
+        np.testing.assert_allclose(
+            coordinates[:, column], sign * expected[:, column], atol=1e-9
+        )
+    np.testing.assert_allclose(
+        explained, eigenvalues[order[:2]] / eigenvalues.sum(), rtol=1e-9
+    )
+
+
+def test_principal_components_sign_follows_data():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(12, 5))
+
+    coordinates, _ = embeddings.principal_components(vectors)
+    flipped, _ = embeddings.principal_components(-vectors)
+
+    np.testing.assert_allclose(flipped, -coordinates, atol=1e-9)
+
+
+def test_same_group_neighbors_counts():
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.8, 0.3]])
+    groups = ["a", "a", "b", "b", "b"]
+
+    # The last vector, in group b, lies nearest to a vector of group a.
+    assert embeddings.same_group_neighbors(vectors, groups) == 4
+
+
+def test_token_id_rejects_unknown_word(model):
+    with pytest.raises(ValueError, match="figures/embeddings.py: the word 'qzxv'"):
+        embeddings.token_id(model, "qzxv")
+
+
+def test_chosen_word_outside_corpus_fails(model, monkeypatch):
+    words = dict(embeddings.PCA_WORDS)
+    words["animals"] = ("cat", "unicorn")
+    monkeypatch.setattr(embeddings, "PCA_WORDS", words)
+
+    with pytest.raises(ValueError, match=r"'unicorn' of group 'animals' is not in"):
+        embeddings.chosen_words(model)
+
+
+def test_pca_words_come_from_corpus(model):
+    words, groups, ids = embeddings.chosen_words(model)
+
+    assert len(words) == len(set(words)) >= 24
+    assert groups[0] == "animals"
+    assert len(ids) == len(words)
+    for word, token in zip(words, ids, strict=True):
+        assert model.tokenizer.vocab[token] == word
+
+
+def test_place_labels_avoid_each_other():
+    points = [(60.0 + 70 * (i % 4), 60.0 + 28 * (i // 4)) for i in range(12)]
+    labels = [f"word{i}" for i in range(12)]
+
+    placements = embeddings.place_labels(points, labels, (0, 0, 400, 300), 11.0)
+
+    boxes = []
+    for (x, baseline, anchor), label in zip(placements, labels, strict=True):
+        width = len(label) * 11.0 * 0.58
+        start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        boxes.append((start, baseline - 8.8, start + width, baseline + 2.2))
+    for index, box in enumerate(boxes):
+        for other in boxes[index + 1 :]:
+            assert embeddings.overlap(box, other) == 0
+
+
+@pytest.mark.parametrize(
+    ("span", "step"),
+    [(0.5, 0.1), (1.9, 0.25), (3.5, 0.5), (7.0, 1.0), (40.0, 5.0), (100.0, 20.0)],
+)
+def test_tick_step_gives_few_ticks(span, step):
+    assert embeddings.tick_step(span) == step
+
+
+def test_arrow_head_ends_at_last_point():
+    markup = svg.arrow([(10.0, 10.0), (10.0, 50.0)], head=6.0)
+    elements = parse_svg(markup)
+
+    assert [tag for tag, _ in elements] == ["polyline", "polygon"]
+    assert elements[0][1]["points"] == "10,10 10,44"
+    assert elements[1][1]["points"].startswith("10,50 ")
+
+
+def test_fmt_number_uses_minus_sign():
+    assert svg.fmt_number(-1.234) == "\u22121.23"
+    assert svg.fmt_number(-0.001) == "0.00"
+    assert svg.fmt_number(2.0, 1) == "2.0"
+
+
+def test_worked_example_rejects_unknown_words(model, monkeypatch):
+    from figures import attention
+
+    monkeypatch.setattr(attention, "WORKED_SENTENCE", "the qzxv sat")
+
+    with pytest.raises(ValueError, match="figures/attention.py: WORKED_SENTENCE"):
+        attention.attention_worked_example("figure-x", model)
+
+
+def test_worked_example_tables_have_headers(model):
+    body = figures.render_figure("attention-worked-example", "figure-x", model).body
+    tables = re.findall(r"<table .*?</table>", body)
+
+    assert len(tables) == 7
+    for table in tables:
+        assert re.search(r"<caption>.+?</caption>", table)
+        assert table.count('<th scope="row">') == 3
+        assert '<th scope="col">' in table
+
+
+def test_encoder_stack_names_its_parts(model):
+    body = figures.render_figure("encoder-stack", "figure-x", model).body
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", body)
+    config = model.config
+
+    assert texts.count("Add &amp; Norm") == 2
+    assert "Multi-head attention" in texts
+    assert "Feed-forward" in texts
+    assert "Token embedding" in texts
+    assert "Positional" in texts
+    assert texts.count("residual") == 2
+    assert "N\u00d7" in texts
+    assert f"N = {config['num_layers']}" in texts
+    heads = config["num_heads"]
+    assert f"{heads} heads, d_k = {config['d_model'] // heads}" in texts
