@@ -12,6 +12,7 @@ the converter gave them.
 
 import json
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -104,6 +105,9 @@ def quantization_map(weight_names: dict) -> dict[str, list[str]]:
 
 
 def convert(saved_model_dir: Path, out_dir: Path, quantization=None) -> None:
+    # tensorflowjs imports tensorflow_decision_forests, whose welcome message
+    # needs IPython whenever standard output is not a terminal.
+    os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
     from tensorflowjs.converters import tf_saved_model_conversion_v2 as converter
 
     converter.convert_tf_saved_model(

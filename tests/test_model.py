@@ -160,3 +160,67 @@ def test_inspect_reports_missing_model(tmp_path):
     )
     assert completed.returncode == 1
     assert "model.json" in completed.stderr
+
+
+EVERYDAY_SENTENCES = [
+    "The cat sat on the mat.",
+    "She gave her brother the book that he wanted.",
+    "The boy kicked the ball over the fence.",
+    "My grandmother knits warm scarves every winter.",
+    "We drove to the beach on a sunny afternoon.",
+    "The teacher wrote the answer on the board.",
+    "A small bird was singing outside my window.",
+    "They ordered pizza and watched a funny movie.",
+    "The nurse gave the patient a glass of water.",
+    "He carefully folded the letter and put it in his pocket.",
+    "The lights went out during the storm last night.",
+    "Our neighbors adopted a friendly brown puppy.",
+]
+
+
+def test_vocabulary_covers_everyday_english(reference):
+    words = known = 0
+    for sentence in EVERYDAY_SENTENCES:
+        encoding = reference.tokenizer.encode(sentence)
+        for token, unknown in zip(encoding.tokens, encoding.unknown, strict=True):
+            if token[0].isalpha() or token[0] in "-'":
+                words += 1
+                known += not unknown
+    assert known / words >= 0.9, f"{known} of {words} word tokens known"
+
+
+def test_unknown_word_still_gets_a_row(reference):
+    ids = reference.tokenizer.encode("The zxqv sat.").ids
+    weights = reference.forward(ids)["attention_weights"]
+    assert weights.shape[-1] == 4
+    assert np.all(np.isfinite(weights))
+
+
+def test_exported_weights_fit_size_budget():
+    manifest = json.loads((WEB_DIR / "model.json").read_text())["weightsManifest"]
+    shard_bytes = sum(
+        (WEB_DIR / path).stat().st_size for group in manifest for path in group["paths"]
+    )
+    assert shard_bytes <= 300_000
+    by_name = {spec["name"]: spec for group in manifest for spec in group["weights"]}
+    metadata = json.loads((WEB_DIR / "model.json").read_text())["userDefinedMetadata"]
+    embedding = by_name[metadata["weights"]["embedding/token_embedding"]["name"]]
+    assert embedding["quantization"]["dtype"] == "uint8"
+
+
+def test_behavior_file_matches_the_model(reference):
+    from model import corpus, measure
+    from model.train import SEED, SENTENCE_COUNT
+
+    recorded = json.loads((WEB_DIR / "behavior.json").read_text())
+    training = {sentence.text for sentence in corpus.generate(SENTENCE_COUNT, SEED)}
+    measured = measure.summarize(measure.measure(reference, training))
+    for name in ("pronoun_to_antecedent", "previous_token"):
+        np.testing.assert_allclose(measured[name], recorded[name], atol=1e-12)
+    assert measured["best_pronoun_head"] == recorded["best_pronoun_head"]
+
+
+def test_hinted_heads_show_their_patterns():
+    recorded = json.loads((WEB_DIR / "behavior.json").read_text())
+    assert recorded["best_previous_token_head"]["rate"] >= 0.8
+    assert recorded["best_pronoun_head"]["rate"] >= 0.8
