@@ -3,7 +3,7 @@
 #   make build   install what the build needs into .venv/ and node_modules/, write site/
 #   make test    also install TensorFlow, the test tools, Chromium and Java; run every test
 #   make model   retrain the Keras model and re-export model/web/
-#   make serve   build, then serve site/ on http://127.0.0.1:8000/
+#   make serve   build, serve site/ on http://127.0.0.1:8000/, rebuild on changes
 #   make bench   build, then time the live demo in Chromium; writes docs/benchmarks.md
 
 PYTHON ?= python3.11
@@ -32,9 +32,8 @@ model: $(VENV)/.model-deps
 bench: build $(VENV)/.test-deps system-deps
 	$(PY) benchmarks/run.py
 
-serve: build
-	@echo "Serving site/ on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
+serve: $(VENV)/.build-deps $(NODE_DEPS)
+	$(PY) serve.py --port $(PORT)
 
 $(VENV)/.build-deps: requirements/build.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

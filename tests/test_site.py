@@ -1,0 +1,287 @@
+"""Guards over the built site: hosting, security policy, links, fuzzing, dev server."""
+
+import functools
+import hashlib
+import http.server
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, QuietHandler
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_builds_identical_across_hash_seeds(tmp_path):
+    digests = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"site-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "build.py", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1]
+
+
+class ProjectPathHandler(QuietHandler):
+    """Serves the site under /REPO/ and answers anything else with an HTML 404,
+    as GitHub Pages does for a project site."""
+
+    prefix = "/REPO/"
+
+    def send_head(self):
+        if not self.path.startswith(self.prefix):
+            body = b"<!doctype html><title>404</title><p>Not found</p>"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        self.path = "/" + self.path[len(self.prefix) :]
+        return super().send_head()
+
+
+@pytest.fixture
+def project_path_url(built_site):
+    handler = functools.partial(ProjectPathHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/REPO/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_site_works_under_project_path(page, project_path_url):
+    failed = []
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and failed.append(response.url),
+    )
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(project_path_url)
+    page.wait_for_selector('table.attention-matrix[data-source="live"]', timeout=20000)
+    assert failed == []
+    assert page.errors == []
+
+
+def test_policy_forbids_inline_and_eval(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    policy = re.search(
+        r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html
+    )
+    assert policy, "no Content-Security-Policy meta tag"
+    directives = dict(
+        (part.split()[0], part.split()[1:])
+        for part in policy.group(1).split(";")
+        if part.strip()
+    )
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-eval'" not in policy.group(1)
+    assert "'unsafe-inline'" not in directives.get("script-src", [])
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S)
+    assert all(body.strip() == "" for body in scripts), "inline script found"
+
+
+def test_page_runs_under_its_policy(page, site_url):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and violations.append(message.text)
+        ),
+    )
+    page.goto(site_url)
+    page.wait_for_selector('table.attention-matrix[data-source="live"]', timeout=20000)
+    assert violations == []
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.ids = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+
+
+def test_internal_links_and_anchors_resolve(built_site):
+    pages = {}
+    for path in sorted(built_site.rglob("*.html")):
+        collector = LinkCollector()
+        collector.feed(path.read_text(encoding="utf-8"))
+        pages[path] = collector
+
+    broken = []
+    for path, collector in pages.items():
+        for link in collector.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto", "data"):
+                continue
+            target = (
+                (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            )
+            if path.name == "404.html" and parts.path:
+                # The 404 page is served at any depth; check it from the root.
+                target = (built_site / unquote(parts.path)).resolve()
+            if not target.exists():
+                broken.append(f"{path.name}: {link} (missing file)")
+            elif parts.fragment and target in pages:
+                if parts.fragment not in pages[target].ids:
+                    broken.append(f"{path.name}: {link} (missing anchor)")
+    assert broken == []
+
+
+FUZZ_PIECES = [
+    "<script>window.__fuzzed = 1</script>",
+    '<img src=x onerror="window.__fuzzed = 1">',
+    "\"'><svg onload=window.__fuzzed=1>",
+    "{{7*7}}",
+    "${alert(1)}",
+    "&lt;b&gt;",
+    "😀",
+    "👨‍👩‍👧‍👦",
+    "🇫🇷",
+    "שלום",
+    "مرحبا",
+    "Ελληνικά",
+    "Москва",
+    "東京",
+    "\u200b",
+    "\u202e",
+    "\u0000",
+    "\u0007",
+    "\t",
+    "café",
+    "cafe\u0301",
+    "don't",
+    "3.14",
+    "NaN",
+    "Infinity",
+    "__proto__",
+    "constructor",
+    "the",
+    "cat",
+    ".",
+    "!!!",
+    "-",
+    "[MASK]",
+]
+
+
+def fuzz_strings(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    strings = ["", " ", "x" * 5000, "the " * 60]
+    while len(strings) < count:
+        pieces = rng.choices(FUZZ_PIECES, k=rng.randint(1, 12))
+        strings.append(rng.choice([" ", "", "  "]).join(pieces))
+    return strings
+
+
+def test_fuzzed_input_never_breaks_page(page, site_url):
+    page.goto(site_url)
+    page.wait_for_selector('table.attention-matrix[data-source="live"]', timeout=20000)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    for text in fuzz_strings(200):
+        page.fill("#sentence", text)
+    page.wait_for_timeout(500)
+    # The last update has settled once the status no longer says it is busy.
+    page.fill("#sentence", "The cat sat on the mat.")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('table.attention-matrix tbody th')]"
+        ".map((th) => th.textContent).join(' ').startsWith('The cat sat')"
+    )
+
+    assert page.errors == []
+    assert dialogs == []
+    assert page.evaluate("() => window.__fuzzed") is None
+    assert "NaN" not in page.eval_on_selector_all(
+        "td[data-value]", "(cells) => cells.map((cell) => cell.dataset.value).join()"
+    )
+
+
+def wait_for_text(url: str, text: str, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read().decode("utf-8")
+            if text in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never contained {text!r}")
+
+
+def test_dev_server_rebuilds_on_change(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "serve.py",
+            "--port",
+            "0",
+            "--content",
+            str(content),
+            "--out",
+            str(tmp_path / "site"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = None
+        for line in process.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                url = match.group(0)
+                break
+        assert url, "serve.py printed no URL"
+        first = wait_for_text(url, "/__reload.js")
+        assert "Understanding Transformer Attention" in first
+
+        section = sorted(content.glob("*.md"))[-1]
+        text = section.read_text(encoding="utf-8")
+        section.write_text(
+            text.replace("title: ", "title: Freshly edited ", 1), encoding="utf-8"
+        )
+        wait_for_text(url, "Freshly edited")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
