@@ -1,5 +1,6 @@
 """Shared fixtures: the built site, a local HTTP server and headless Chromium."""
 
+import contextlib
 import functools
 import http.server
 import os
@@ -48,16 +49,25 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """Serve the built site on 127.0.0.1 at a free port; yield its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve_directory(directory: Path, handler_class=None, path: str = "/"):
+    """Serve a folder on 127.0.0.1 at a free port; yield the URL of `path`."""
+    handler = functools.partial(handler_class or QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site's base URL on 127.0.0.1."""
+    with serve_directory(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,12 @@
 """The built page in headless Chromium: live attention equals the NumPy reference."""
 
-import functools
-import http.server
 import shutil
-import threading
 
 import numpy as np
 import pytest
 
 from model.inspect import inspect_sentence
-from tests.conftest import QuietHandler
+from tests.conftest import serve_directory
 
 READ_MATRICES = """() => [...document.querySelectorAll("table.attention-matrix")].map(
   (table) => ({
@@ -165,12 +162,8 @@ def site_without_model(built_site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(built_site, copy)
     (copy / "model" / "model.json").unlink()
-    handler = functools.partial(QuietHandler, directory=str(copy))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(copy) as url:
+        yield url
 
 
 def test_missing_model_keeps_static_example(page, site_without_model):

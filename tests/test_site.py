@@ -1,15 +1,12 @@
 """Guards over the built site: hosting, security policy, links, fuzzing, dev server."""
 
-import functools
 import hashlib
-import http.server
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from html.parser import HTMLParser
@@ -18,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, QuietHandler
+from tests.conftest import ROOT, QuietHandler, serve_directory
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -66,12 +63,8 @@ class ProjectPathHandler(QuietHandler):
 
 @pytest.fixture
 def project_path_url(built_site):
-    handler = functools.partial(ProjectPathHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/REPO/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(built_site, ProjectPathHandler, "/REPO/") as url:
+        yield url
 
 
 def test_site_works_under_project_path(page, project_path_url):
