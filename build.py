@@ -346,12 +346,54 @@ def round_significant(value: float, digits: int) -> float:
     return round(value, digits - 1 - math.floor(math.log10(value)))
 
 
+def percent_floor(rate: float) -> str:
+    """Format a rate in [0, 1] as a percentage rounded down to one decimal.
+
+    Rounding down keeps 0.9997 from reading as a perfect "100%".
+    """
+    tenths = math.floor(rate * 1000 + 1e-9)
+    return f"{tenths / 10:g}%"
+
+
+def behavior_values(path: Path) -> dict[str, str]:
+    """Return the `{{ name }}` values that quote the heads' measured behavior.
+
+    `path` is the behavior.json that `python -m model.measure` writes beside
+    the exported model: how often the best previous-token head and the best
+    pronoun head put their largest weight on the expected token, over
+    `sentences` held-out sentences per relation.
+    """
+    fix = "re-export the model with `make model`, which runs model.measure"
+    try:
+        behavior = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise BuildError(path, None, f"file not found; {fix}") from error
+    except (OSError, ValueError) as error:
+        raise BuildError(path, None, f"failed to read it: {error}; {fix}") from error
+
+    values = {}
+    try:
+        values["behavior_sentences"] = f"{int(behavior['sentences']):,}"
+        for relation in ("previous_token", "pronoun"):
+            best = behavior[f"best_{relation}_head"]
+            values[f"{relation}_head"] = (
+                f"head {int(best['head'])} of layer {int(best['layer'])}"
+            )
+            values[f"{relation}_rate"] = percent_floor(float(best["rate"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise BuildError(
+            path, None, f"missing or invalid entry {error}; {fix}"
+        ) from error
+    return values
+
+
 def model_values(model: ReferenceModel) -> dict[str, str]:
     """Return the numbers that the article's text names as `{{ name }}`, as text.
 
-    Every value comes from the loaded model, so the prose follows a retrained
-    model the same way the figures do. The frequencies of the positional
-    encoding are read off its table, as the figures read them.
+    Every value comes from the loaded model or the behavior measured on it,
+    so the prose follows a retrained model the same way the figures do. The
+    frequencies of the positional encoding are read off its table, as the
+    figures read them.
     """
     config = model.config
     d_model, num_heads = config["d_model"], config["num_heads"]
@@ -373,6 +415,7 @@ def model_values(model: ReferenceModel) -> dict[str, str]:
         "pe_longest_wavelength": (
             f"{round_significant(2 * math.pi / frequencies[-1], 2):,.0f}"
         ),
+        **behavior_values(MODEL_EXPORT_DIR / "behavior.json"),
     }
 
 

@@ -23,7 +23,21 @@ SOURCE = "figures/attention.py"
 
 WORKED_SENTENCE = "the cat sat"
 WORKED_LAYER = 0  # layer 1 as the article counts
-WORKED_HEAD = 0  # head 1 as the article counts
+# The example shows the head of WORKED_LAYER whose rows' largest weights
+# average closest to this value. Such a head has clear preferences but makes
+# no all-or-nothing choice, so every step of the softmax shows in the numbers.
+TARGET_PEAK_WEIGHT = 0.7
+
+
+def choose_head(attention_weights: np.ndarray) -> int:
+    """Return the index of the head whose peak weights come nearest the target.
+
+    `attention_weights` is one layer's (heads, n, n) array. Each head's peak
+    is the mean over rows of the row's largest weight, and ties go to the
+    lower index.
+    """
+    peaks = attention_weights.max(axis=-1).mean(axis=-1)  # (heads,)
+    return int(np.argmin(np.abs(peaks - TARGET_PEAK_WEIGHT)))
 
 
 def matrix_table(
@@ -75,7 +89,8 @@ def attention_worked_example(figure_id: str, model: ReferenceModel) -> Figure:
         )
     tokens = encoding.tokens
     steps = model.forward(encoding.ids)
-    layer, head = WORKED_LAYER, WORKED_HEAD
+    layer = WORKED_LAYER
+    head = choose_head(steps["attention_weights"][layer])
     query = steps["query"][layer, head]
     key = steps["key"][layer, head]
     value = steps["value"][layer, head]
@@ -89,8 +104,8 @@ def attention_worked_example(figure_id: str, model: ReferenceModel) -> Figure:
 
     def projection_table(name: str, letter: str, role: str, values) -> str:
         caption = (
-            f"<var>{letter}</var> = <var>X</var><var>W</var><sup>{letter}</sup>, "
-            f"{role} ({n} \u00d7 {d_k})"
+            f"<var>{letter}</var> = <var>X</var><var>W</var><sup>{letter}</sup> + "
+            f"<var>b</var><sup>{letter}</sup>, {role} ({n} \u00d7 {d_k})"
         )
         return matrix_table(name, caption, values, tokens, dimensions, "dim.")
 

@@ -302,6 +302,8 @@ def test_worked_example_matches_reference(page, model):
     head = int(container.attrs["data-head"])
 
     assert container.attrs["data-sentence"] == attention.WORKED_SENTENCE
+    assert layer == attention.WORKED_LAYER
+    assert head == attention.choose_head(steps["attention_weights"][layer])
     assert labels == encoding.tokens
     assert sorted(tables) == sorted(
         [

@@ -338,6 +338,44 @@ def test_model_values_follow_config():
     assert wavelength == pytest.approx(longest, rel=0.05)
 
 
+@pytest.mark.parametrize(
+    ("rate", "text"), [(1.0, "100%"), (0.99968, "99.9%"), (0.5, "50%"), (0.0, "0%")]
+)
+def test_percent_floor_never_rounds_up(rate, text):
+    assert build.percent_floor(rate) == text
+
+
+def test_behavior_values_quote_measurements(tmp_path):
+    path = tmp_path / "behavior.json"
+    head = {"layer": 2, "head": 3, "rate": 0.875}
+    behavior = {
+        "sentences": 1200,
+        "best_previous_token_head": {"layer": 1, "head": 4, "rate": 0.5},
+        "best_pronoun_head": head,
+    }
+    path.write_text(json.dumps(behavior), encoding="utf-8")
+
+    values = build.behavior_values(path)
+
+    assert values["behavior_sentences"] == "1,200"
+    assert values["previous_token_head"] == "head 4 of layer 1"
+    assert values["pronoun_head"] == "head 3 of layer 2"
+    assert values["pronoun_rate"] == "87.5%"
+
+
+def test_behavior_values_missing_file(tmp_path):
+    with pytest.raises(build.BuildError, match="file not found; re-export"):
+        build.behavior_values(tmp_path / "behavior.json")
+
+
+def test_behavior_values_missing_entry(tmp_path):
+    path = tmp_path / "behavior.json"
+    path.write_text('{"sentences": 10, "best_pronoun_head": {}}', encoding="utf-8")
+
+    with pytest.raises(build.BuildError, match="missing or invalid entry"):
+        build.behavior_values(path)
+
+
 def test_dollar_in_code_and_escape_stays_text(built_sample):
     assert "<code>code $y_j$</code>" in built_sample
     assert "a $5 price" in built_sample
@@ -434,7 +472,8 @@ BROKEN_INPUTS = {
     "unknown-value": (
         "02-beta.md",
         SECTION_B.replace("Text under", "Text {{ d_modle }} under"),
-        "02-beta.md:7: unknown value {{ d_modle }}; known values: d_ff, d_k,",
+        "02-beta.md:7: unknown value {{ d_modle }}; known values: "
+        "behavior_sentences, d_ff, d_k, d_model,",
     ),
     "demo-without-sentence": (
         "02-beta.md",

@@ -312,6 +312,17 @@ def test_worked_example_rejects_unknown_words(model, monkeypatch):
         attention.attention_worked_example("figure-x", model)
 
 
+def test_choose_head_prefers_clear_but_soft_peaks():
+    from figures import attention
+
+    one_hot = np.eye(3)
+    uniform = np.full((3, 3), 1 / 3)
+    soft = np.array([[0.7, 0.2, 0.1], [0.1, 0.7, 0.2], [0.2, 0.1, 0.7]])
+
+    assert attention.choose_head(np.stack([one_hot, uniform, soft])) == 2
+    assert attention.choose_head(np.stack([soft, soft])) == 0
+
+
 def test_worked_example_tables_have_headers(model):
     body = figures.render_figure("attention-worked-example", "figure-x", model).body
     tables = re.findall(r"<table .*?</table>", body)
