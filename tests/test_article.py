@@ -496,3 +496,27 @@ def test_print_hides_controls(browser, site_url):
         assert set(displays) == {"none"}, selector
     assert page.locator("#figure-encoder-stack").is_visible()
     context.close()
+
+
+def test_print_is_light_in_dark_scheme(browser, site_url):
+    context = browser.new_context(color_scheme="dark", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url)
+    page.emulate_media(media="print")
+
+    colors = page.evaluate(
+        """() => ({
+          body: getComputedStyle(document.body).backgroundColor,
+          demo: getComputedStyle(document.querySelector(".demo")).backgroundColor,
+          block: getComputedStyle(
+            document.querySelector("#figure-encoder-stack .block-attention")).fill,
+          cell: getComputedStyle(
+            document.querySelector(".worked-example td:not([class])")).backgroundColor,
+        })"""
+    )
+
+    assert colors["body"] == "rgb(255, 255, 255)"
+    assert colors["demo"] == "rgb(241, 242, 245)"
+    assert colors["block"] == "rgb(253, 227, 191)"
+    assert colors["cell"] == "rgb(241, 242, 245)"
+    context.close()
