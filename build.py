@@ -5,7 +5,9 @@ Usage: python build.py [--out DIR] [--content DIR] [--skip-js] [--verbose]
 Reads the sections from content/*.md in file-name order, renders them through
 the Jinja2 templates in site_templates/, and writes index.html, 404.html,
 .nojekyll, assets/style.css, assets/app.js (bundled from js/main.js by
-esbuild), assets/pe-explorer.json and model/ (a copy of model/web/). The
+esbuild), assets/pe-explorer.json and model/ (a copy of model/web/). When the
+content folder has a walkthrough/ folder, its steps become walkthrough.html,
+the code walkthrough, styled by assets/code.css. The
 exported model in model/web/ is loaded once per build, and the figures, the
 `{{ name }}` numbers in the text and the demo's build-time matrices all come
 from it. The site is written into a temporary folder beside the output folder
@@ -26,6 +28,13 @@ Each content file starts with front matter between two `---` lines:
 The body is Markdown with `$...$` and `$$...$$` math, `[[figure NAME]]` and
 `[[demo]]` paragraphs, and `{{ name }}` for a number of the model (see
 `model_values`), replaced anywhere in the body, code and math included.
+
+The walkthrough's steps, content/walkthrough/*.md, have the same front matter
+and Markdown, without `[[demo]]`. A paragraph `[[code PATH::SYMBOL]]` quotes
+the current source of a function, class, method or variable, e.g.
+`[[code model/reference.py::ReferenceModel.forward]]`, with its file's line
+numbers; two references in one paragraph are shown side by side. A reference
+to a file or symbol that no longer exists fails the build.
 """
 
 import argparse
@@ -48,7 +57,8 @@ from markupsafe import Markup
 
 import demo_format
 import figures
-from markdown_extensions import ArticleExtension, MarkdownSourceError
+import walkthrough
+from markdown_extensions import ArticleExtension, MarkdownSourceError, slugify
 from model.inspect import inspect_sentence, load_model
 from model.positional_encoding import explorer_data, positional_encoding
 from model.reference import ModelFileError, ReferenceModel
@@ -57,6 +67,10 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent
 CONTENT_DIR = ROOT / "content"
+# The walkthrough's steps, as a folder inside the content folder.
+WALKTHROUGH_DIR_NAME = "walkthrough"
+# Code references in the walkthrough are paths below this folder.
+SOURCE_ROOT = ROOT
 TEMPLATES_DIR = ROOT / "site_templates"
 JS_ENTRY = ROOT / "js" / "main.js"
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
@@ -74,6 +88,19 @@ SITE = {
         "An interactive explanation of Transformer attention: positional "
         "encoding, embeddings, scaled dot-product and multi-head attention, "
         "with live attention matrices computed by TensorFlow.js."
+    ),
+}
+
+WALKTHROUGH = {
+    "title": "Code Walkthrough",
+    "subtitle": (
+        "The code behind the article, step by step, from the tokenizer to the "
+        "attention matrices drawn in your browser"
+    ),
+    "description": (
+        "A walkthrough of the code behind Understanding Transformer Attention: "
+        "tokenizer, positional encoding, Keras model, training, TensorFlow.js "
+        "export, NumPy reference and browser code, quoted from the source."
     ),
 }
 
@@ -289,6 +316,17 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+def claim_id(base: str, used_ids: set[str]) -> str:
+    """Return `base`, or `base-2` and so on if taken, and mark it as used."""
+    element_id = base
+    count = 2
+    while element_id in used_ids:
+        element_id = f"{base}-{count}"
+        count += 1
+    used_ids.add(element_id)
+    return element_id
+
+
 def make_figure_renderer(
     env: jinja2.Environment, used_ids: set[str], model: ReferenceModel
 ) -> Callable[[str], str]:
@@ -300,13 +338,7 @@ def make_figure_renderer(
     template = env.get_template("figure.html")
 
     def render(name: str) -> str:
-        figure_id = f"figure-{name}"
-        count = 2
-        while figure_id in used_ids:
-            figure_id = f"figure-{name}-{count}"
-            count += 1
-        used_ids.add(figure_id)
-
+        figure_id = claim_id(f"figure-{name}", used_ids)
         figure = figures.render_figure(name, figure_id, model)
         logger.debug("rendered figure %s (%d bytes)", figure_id, len(figure.body))
         return template.render(figure=figure)
@@ -339,6 +371,69 @@ def make_demo_renderer(env: jinja2.Environment, section: Section) -> Callable[[]
         return template.render(demo=demo)
 
     return render
+
+
+def reject_demo() -> str:
+    """Stand in for the demo renderer on the walkthrough, which loads no script."""
+    raise MarkdownSourceError(
+        None,
+        "[[demo]] works only in the article's sections, because the walkthrough "
+        "page loads no script",
+    )
+
+
+def make_code_renderer(
+    env: jinja2.Environment, used_ids: set[str], quoter: walkthrough.SourceQuoter
+) -> Callable[[list[str]], str]:
+    """Return a function that renders a `[[code ...]]` directive's references.
+
+    Each listing gets the id `code-PATH-SYMBOL` as a slug, made unique like
+    the figures' ids, so a reader can link to it.
+    """
+    template = env.get_template("code_listing.html")
+    usage = "[[code PATH::SYMBOL]], or [[code PATH::SYMBOL PATH::SYMBOL]] for a pair"
+
+    def render(words: list[str]) -> str:
+        if not 1 <= len(words) <= 2:
+            raise MarkdownSourceError(
+                None,
+                f"[[code]] takes one or two references, got {len(words)}; "
+                f"expected {usage}",
+            )
+        listings = []
+        for word in words:
+            try:
+                quote = quoter.quote(walkthrough.parse_reference(word))
+            except walkthrough.QuoteError as error:
+                raise MarkdownSourceError(None, str(error)) from error
+            listings.append(code_listing(quote, used_ids))
+            logger.debug(
+                "quoted %s, lines %d-%d", word, quote.first_line, quote.last_line
+            )
+        # Python-Markdown puts stashed HTML in place of its <p> only when the
+        # HTML starts with a block-level tag, so leading white space must go.
+        return template.render(listings=listings).strip()
+
+    return render
+
+
+def code_listing(quote: walkthrough.Quote, used_ids: set[str]) -> dict:
+    """Return what `code_listing.html` shows of one quote."""
+    reference = quote.reference
+    base = f"code-{slugify(reference.path)}-{slugify(reference.symbol)}"
+    lines = [
+        {"number": quote.first_line + index, "html": Markup(html)}
+        for index, html in enumerate(walkthrough.highlight_lines(quote))
+    ]
+    return {
+        "id": claim_id(base, used_ids),
+        "path": reference.path,
+        "symbol": reference.symbol,
+        "language": quote.language,
+        "first_line": quote.first_line,
+        "last_line": quote.last_line,
+        "lines": lines,
+    }
 
 
 def round_significant(value: float, digits: int) -> float:
@@ -425,6 +520,8 @@ def render_section(
     used_ids: set[str],
     model: ReferenceModel,
     values: dict[str, str],
+    render_demo: Callable[[], str],
+    render_code: Callable[[list[str]], str] | None = None,
 ) -> RenderedSection:
     """Convert one section's Markdown to HTML, mapping errors to file lines."""
     extension = ArticleExtension(
@@ -434,7 +531,8 @@ def render_section(
         values=values,
         render_figure=make_figure_renderer(env, used_ids, model),
         figure_names=sorted(figures.FIGURES),
-        render_demo=make_demo_renderer(env, section),
+        render_demo=render_demo,
+        render_code=render_code,
     )
     converter = markdown.Markdown(
         extensions=[*MARKDOWN_EXTENSIONS, extension], output_format="html"
@@ -451,25 +549,62 @@ def render_section(
 
 def render_pages(
     sections: list[Section],
+    steps: list[Section] | None,
     templates_dir: Path,
     has_app_js: bool,
     model: ReferenceModel,
 ) -> dict[str, str]:
-    """Render index.html and 404.html, returning their text by file name."""
+    """Render index.html, 404.html and, given steps, walkthrough.html.
+
+    Returns their text by file name.
+    """
     env = make_environment(templates_dir)
-    used_ids = set(RESERVED_IDS) | {section.section_id for section in sections}
     values = model_values(model)
 
+    used_ids = set(RESERVED_IDS) | {section.section_id for section in sections}
     rendered = []
     for section in sections:
-        rendered.append(render_section(section, env, used_ids, model, values))
+        render_demo = make_demo_renderer(env, section)
+        rendered.append(
+            render_section(section, env, used_ids, model, values, render_demo)
+        )
         logger.debug("rendered section %s", section.section_id)
 
     context = {"site": SITE, "has_app_js": has_app_js, "sections": rendered}
-    return {
+    pages = {
         "index.html": env.get_template("index.html").render(**context),
         "404.html": env.get_template("404.html").render(**context),
     }
+    if steps is not None:
+        pages["walkthrough.html"] = render_walkthrough(steps, env, model, values)
+    return pages
+
+
+def render_walkthrough(
+    steps: list[Section],
+    env: jinja2.Environment,
+    model: ReferenceModel,
+    values: dict[str, str],
+) -> str:
+    """Render the walkthrough's steps, quoting their code, into walkthrough.html."""
+    used_ids = set(RESERVED_IDS) | {step.section_id for step in steps}
+    render_code = make_code_renderer(
+        env, used_ids, walkthrough.SourceQuoter(SOURCE_ROOT)
+    )
+    rendered = []
+    for step in steps:
+        rendered.append(
+            render_section(step, env, used_ids, model, values, reject_demo, render_code)
+        )
+        logger.debug("rendered walkthrough step %s", step.section_id)
+
+    context = {
+        "site": SITE,
+        "walkthrough": WALKTHROUGH,
+        "has_app_js": False,
+        "sections": rendered,
+    }
+    return env.get_template("walkthrough.html").render(**context)
 
 
 def template_build_error(error: jinja2.TemplateError) -> BuildError:
@@ -557,10 +692,32 @@ def write_pe_explorer_data(path: Path, d_model: int) -> None:
     path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
+def load_steps(content_dir: Path) -> list[Section] | None:
+    """Read the walkthrough's steps, or return None when the folder is absent."""
+    steps_dir = content_dir / WALKTHROUGH_DIR_NAME
+    if not steps_dir.is_dir():
+        logger.info(
+            "no folder %s; the site has no walkthrough page", display_path(steps_dir)
+        )
+        return None
+    steps = load_sections(steps_dir)
+    logger.info(
+        "read %d walkthrough steps from %s", len(steps), display_path(steps_dir)
+    )
+    return steps
+
+
+def write_code_stylesheet(path: Path) -> None:
+    """Write assets/code.css: the listings' layout and the syntax colors."""
+    layout = read_utf8(TEMPLATES_DIR / "code.css")
+    path.write_text(walkthrough.code_stylesheet(layout), encoding="utf-8")
+
+
 def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     """Write every file of the site into `out_dir`, which must exist and be empty."""
     sections = load_sections(content_dir)
     logger.info("read %d sections from %s", len(sections), display_path(content_dir))
+    steps = load_steps(content_dir)
     model = load_reference_model()
     logger.info(
         "loaded the model from %s: vocab_size %d, d_model %d",
@@ -572,6 +729,8 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     assets = out_dir / "assets"
     assets.mkdir()
     shutil.copyfile(TEMPLATES_DIR / "style.css", assets / "style.css")
+    if steps is not None:
+        write_code_stylesheet(assets / "code.css")
     write_pe_explorer_data(assets / "pe-explorer.json", model.config["d_model"])
     has_app_js = False
     if skip_js:
@@ -591,15 +750,15 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     logger.info("copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR))
 
     try:
-        pages = render_pages(sections, TEMPLATES_DIR, has_app_js, model)
+        pages = render_pages(sections, steps, TEMPLATES_DIR, has_app_js, model)
     except jinja2.TemplateError as error:
         raise template_build_error(error) from error
     for name, html in sorted(pages.items()):
         (out_dir / name).write_text(html, encoding="utf-8")
     (out_dir / ".nojekyll").write_bytes(b"")
-    logger.info(
-        "rendered index.html (%d bytes) and 404.html", len(pages["index.html"].encode())
-    )
+    for name in ("index.html", "walkthrough.html"):
+        if name in pages:
+            logger.info("rendered %s (%d bytes)", name, len(pages[name].encode()))
 
 
 def swap_into_place(new_dir: Path, out_dir: Path) -> None:

@@ -7,8 +7,9 @@
 - `$...$` inline math and `$$...$$` display math, converted to MathML by
   latex2mathml while the site builds. The inline pattern runs above the escape
   pattern, so underscores, backslashes and braces reach LaTeX untouched.
-- Directive paragraphs: a paragraph that is only `[[figure NAME]]` or `[[demo]]`
-  is replaced by the HTML that the caller's renderers return.
+- Directive paragraphs: a paragraph that is only `[[figure NAME]]`, `[[demo]]`
+  or, where the caller renders code, `[[code PATH::SYMBOL ...]]` is replaced by
+  the HTML that the caller's renderers return.
 - An `id` and a visible `#` link on every heading, with ids unique on the page.
 
 Errors raise `MarkdownSourceError` with a 1-based line number in the Markdown
@@ -198,7 +199,12 @@ class DisplayMathProcessor(BlockProcessor):
 
 
 class DirectiveProcessor(BlockProcessor):
-    """Replace a `[[figure NAME]]` or `[[demo]]` paragraph with rendered HTML."""
+    """Replace a `[[figure NAME]]`, `[[demo]]` or `[[code REFERENCE ...]]`
+    paragraph with rendered HTML.
+
+    `render_code` receives the directive's words after `code`; without it,
+    `[[code ...]]` is rejected.
+    """
 
     def __init__(
         self,
@@ -207,12 +213,14 @@ class DirectiveProcessor(BlockProcessor):
         render_figure: Callable[[str], str],
         figure_names: list[str],
         render_demo: Callable[[], str],
+        render_code: Callable[[list[str]], str] | None = None,
     ) -> None:
         super().__init__(parser)
         self.source = source
         self.render_figure = render_figure
         self.figure_names = figure_names
         self.render_demo = render_demo
+        self.render_code = render_code
 
     def test(self, parent: etree.Element, block: str) -> bool:
         """Claim blocks that consist of one `[[...]]` and nothing else."""
@@ -237,10 +245,23 @@ class DirectiveProcessor(BlockProcessor):
             def render() -> str:
                 return self.render_figure(name)
 
+        elif words[:1] == ["code"]:
+            if self.render_code is None:
+                raise MarkdownSourceError(
+                    line,
+                    f"{block}: code listings belong in the walkthrough's steps "
+                    "(content/walkthrough/), not in the article",
+                )
+            render_code = self.render_code
+
+            def render() -> str:
+                return render_code(words[1:])
+
         else:
             raise MarkdownSourceError(
                 line,
-                f"unknown directive {block}; expected [[figure NAME]] or [[demo]]",
+                f"unknown directive {block}; expected [[figure NAME]], [[demo]] "
+                "or [[code PATH::SYMBOL]]",
             )
 
         # Renderers do not know the directive's line, so their errors get it here.
@@ -312,7 +333,8 @@ class HeadingAnchorProcessor(Treeprocessor):
 
 
 class ArticleExtension(Extension):
-    """Values, math, directives and heading anchors for one article section."""
+    """Values, math, directives and heading anchors for one article section
+    or walkthrough step."""
 
     def __init__(
         self,
@@ -324,6 +346,7 @@ class ArticleExtension(Extension):
         render_figure: Callable[[str], str],
         figure_names: list[str],
         render_demo: Callable[[], str],
+        render_code: Callable[[list[str]], str] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -333,6 +356,7 @@ class ArticleExtension(Extension):
         self.render_figure = render_figure
         self.figure_names = figure_names
         self.render_demo = render_demo
+        self.render_code = render_code
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors; priorities place them relative to built-ins."""
@@ -358,6 +382,7 @@ class ArticleExtension(Extension):
                 self.render_figure,
                 self.figure_names,
                 self.render_demo,
+                self.render_code,
             ),
             "directive",
             84,

@@ -174,6 +174,17 @@ def test_closing_call_to_action(page):
     assert "model/reference.py" in closing.text()
 
 
+def test_closing_links_to_walkthrough(page, built_site):
+    closing = page.find("section", id="next-steps")
+    links = {link.attrs.get("href"): link.text() for link in closing.find_all("a")}
+
+    assert links.get("walkthrough.html") == "Code walkthrough \u2192"
+    assert (built_site / "walkthrough.html").is_file()
+    walkthrough = parse((built_site / "walkthrough.html").read_text(encoding="utf-8"))
+    back = [link.attrs["href"] for link in walkthrough.find_all("a")]
+    assert "index.html" in back
+
+
 @pytest.mark.parametrize("section_id", sorted(FIGURES_BY_SECTION))
 def test_figures_in_their_sections(page, section_id):
     section = page.find("section", id=section_id)

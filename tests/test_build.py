@@ -9,6 +9,7 @@ import json
 import logging
 import math
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -160,12 +161,14 @@ def sample_content(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def article_content(tmp_path: Path) -> Path:
-    """A copy of the real article with the `[[demo]]` paragraph removed."""
+    """A copy of the real article with the `[[demo]]` paragraph removed, and
+    its walkthrough."""
     folder = tmp_path / "article"
     folder.mkdir()
     for path in sorted(CONTENT.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         (folder / path.name).write_text(text.replace("[[demo]]", ""), encoding="utf-8")
+    shutil.copytree(CONTENT / "walkthrough", folder / "walkthrough")
     return folder
 
 
@@ -586,6 +589,9 @@ def test_full_article_with_demo(tmp_path):
     assert html.index('id="demo"') < html.index('id="positional-encoding"')
     model_files = sorted(path.name for path in (REPO / "model" / "web").iterdir())
     assert sorted(path.name for path in (first / "model").iterdir()) == model_files
+    walkthrough = (first / "walkthrough.html").read_text(encoding="utf-8")
+    assert 'class="code-listing"' in walkthrough
+    assert (first / "assets" / "code.css").is_file()
 
 
 def test_broken_article_keeps_site(article_content, tmp_path, caplog):

@@ -16,7 +16,11 @@ def test_pages_pass_nu_html_checker(built_site):
     java = shutil.which("java")
     assert java, "Java not found: the Nu HTML Checker needs a Java runtime"
     pages = sorted(built_site.glob("*.html"))
-    assert [page.name for page in pages] == ["404.html", "index.html"]
+    assert [page.name for page in pages] == [
+        "404.html",
+        "index.html",
+        "walkthrough.html",
+    ]
 
     completed = subprocess.run(
         [
@@ -74,5 +78,15 @@ def test_static_page_has_no_axe_violations(browser, site_url, color_scheme):
     page.route("**/assets/app.js", lambda route: route.abort())
     page.goto(site_url)
     assert page.locator('table.attention-matrix[data-source="static"]').count() > 0
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_walkthrough_has_no_axe_violations(browser, site_url, color_scheme):
+    context = browser.new_context(color_scheme=color_scheme)
+    page = context.new_page()
+    page.goto(site_url + "walkthrough.html")
+    assert page.locator(".code-listing").count() > 0
     assert axe_violations(page) == []
     context.close()
