@@ -4,8 +4,9 @@ Usage: python serve.py [--port 8000] [--out site] [--content content]
 (or `make serve`)
 
 The first build runs before the server starts. After that, watchfiles reports
-changes under content/, site_templates/, js/, model/web/ and the build's own
-Python files; each batch of changes triggers one rebuild. A failed rebuild is
+changes under content/, site_templates/, js/, model/, figures/, walkthrough/
+and the build's own top-level Python files; each batch of changes triggers
+one rebuild. A failed rebuild is
 logged and the previous site stays served. Pages served here get one extra
 script, /__reload.js, which listens on /__events (server-sent events) and
 reloads the page after each successful rebuild; the files in site/ are never
@@ -28,13 +29,10 @@ logger = logging.getLogger("serve")
 
 def watched_paths(content_dir: Path) -> list[Path]:
     """Return the sources whose changes trigger a rebuild."""
-    return [
-        content_dir,
-        build.TEMPLATES_DIR,
-        build.ROOT / "js",
-        build.MODEL_EXPORT_DIR,
-        *sorted(build.ROOT.glob("*.py")),
-    ]
+    root = build.ROOT
+    folders = [content_dir, build.TEMPLATES_DIR, root / "js", root / "model"]
+    folders += [root / "figures", root / "walkthrough"]
+    return [*folders, *sorted(root.glob("*.py"))]
 
 
 RELOAD_SCRIPT = b"""new EventSource("/__events").addEventListener("build", () => {
@@ -71,12 +69,19 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.send_bytes(RELOAD_SCRIPT, "text/javascript")
         elif self.path == "/__events":
             self.stream_build_events()
-        elif self.path.split("?")[0] in ("/", "/index.html"):
-            page = Path(self.directory, "index.html").read_bytes()
+        elif self.page_path() is not None:
+            page = self.page_path().read_bytes()
             tag = b'<script type="module" src="/__reload.js"></script></body>'
             self.send_bytes(page.replace(b"</body>", tag), "text/html; charset=utf-8")
         else:
             super().do_GET()
+
+    def page_path(self) -> Path | None:
+        """Return the HTML file this request names, or None for anything else."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
 
     def send_bytes(self, body: bytes, content_type: str):
         self.send_response(200)
