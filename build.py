@@ -46,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -608,14 +609,26 @@ def render_walkthrough(
 
 
 def template_build_error(error: jinja2.TemplateError) -> BuildError:
-    """Turn a Jinja2 error into a BuildError naming the template and line if known."""
+    """Turn a Jinja2 error into a BuildError naming the template and line if known.
+
+    Syntax errors carry the template's name and line. Errors raised while
+    rendering, such as an undefined variable, do not, but Jinja2 rewrites the
+    traceback so that its innermost template frame points at the line.
+    """
     name = getattr(error, "name", None)
     path = TEMPLATES_DIR / name if name else TEMPLATES_DIR
+    line = getattr(error, "lineno", None)
     if isinstance(error, jinja2.TemplateNotFound):
         return BuildError(path, None, "template not found")
-    return BuildError(
-        path, getattr(error, "lineno", None), f"template error: {error.message}"
-    )
+    if name is None:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            frame_path = Path(frame.filename)
+            if frame_path.suffix == ".html" and frame_path.is_relative_to(
+                TEMPLATES_DIR
+            ):
+                path, line = frame_path, frame.lineno
+                break
+    return BuildError(path, line, f"template error: {error.message}")
 
 
 def bundle_js(out_dir: Path) -> None:

@@ -278,3 +278,25 @@ def test_dev_server_rebuilds_on_change(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_undefined_template_variable_keeps_site(tmp_path, monkeypatch, caplog):
+    import build
+
+    out = tmp_path / "site"
+    build.build(build.CONTENT_DIR, out)
+    before = tree_digest(out)
+
+    templates = tmp_path / "templates"
+    shutil.copytree(build.TEMPLATES_DIR, templates)
+    footer = templates / "footer.html"
+    footer.write_text(
+        footer.read_text(encoding="utf-8") + "{{ no_such_value }}\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(build, "TEMPLATES_DIR", templates)
+
+    assert build.main(["--out", str(out)]) == 1
+    errors = [record.getMessage() for record in caplog.records]
+    assert any("footer.html" in error and "no_such_value" in error for error in errors)
+    assert tree_digest(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site", "templates"]
