@@ -8,25 +8,44 @@
 
 import { attentionValue, heatLevel, percent } from "./format.js";
 
-/** Replaces the items of the token strip <ol> with one per token. */
+/**
+ * Draws the token strip <ol>: one item per token with its id, marked when
+ * the vocabulary does not know it. Items are updated in place and added or
+ * removed at the end, so typing does not rebuild the list.
+ */
 export function drawTokenStrip(list, encoding) {
-  const items = encoding.tokens.map((token, index) => {
-    const item = document.createElement("li");
-    item.className = encoding.unknown[index] ? "token unknown" : "token";
+  const { tokens, ids, unknown } = encoding;
+  while (list.children.length > tokens.length) list.lastElementChild.remove();
+  while (list.children.length < tokens.length) list.append(createTokenItem());
+
+  tokens.forEach((token, index) => {
+    const item = list.children[index];
     item.dataset.tokenIndex = String(index);
-    item.tabIndex = index === 0 ? 0 : -1;
-    const text = document.createElement("span");
-    text.className = "token-text";
-    text.dir = "auto";
-    text.title = token;
-    text.textContent = token;
-    const id = document.createElement("span");
-    id.className = "token-id";
-    id.textContent = `${encoding.unknown[index] ? "unknown, " : ""}id ${encoding.ids[index]}`;
-    item.append(text, " ", id);
-    return item;
+    item.classList.toggle("unknown", unknown[index]);
+    if (!item.hasAttribute("tabindex")) item.tabIndex = -1;
+    const [text, id] = item.querySelectorAll(".token-text, .token-id");
+    if (text.textContent !== token) {
+      text.textContent = token;
+      text.title = token;
+    }
+    setText(id, `${unknown[index] ? "unknown, " : ""}id ${ids[index]}`);
   });
-  list.replaceChildren(...items);
+  // The strip is one Tab stop: keep it when the focused item was removed.
+  if (tokens.length > 0 && !list.querySelector("[tabindex='0']")) {
+    list.children[0].tabIndex = 0;
+  }
+}
+
+function createTokenItem() {
+  const item = document.createElement("li");
+  item.className = "token";
+  const text = document.createElement("span");
+  text.className = "token-text";
+  text.dir = "auto";
+  const id = document.createElement("span");
+  id.className = "token-id";
+  item.append(text, " ", id);
+  return item;
 }
 
 /**

@@ -8,10 +8,10 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 /** Smallest weight drawn as a line. */
 export const LINE_THRESHOLD = 0.05;
 
-const WIDTH = 320;
+const WIDTH = 360;
 const ROW_HEIGHT = 18;
 const TOP = 24;
-const LABEL_WIDTH = 112;
+const LABEL_WIDTH = 96;
 const LABEL_GAP = 6;
 const MAX_STROKE_WIDTH = 7;
 const MAX_LABEL_LENGTH = 14;

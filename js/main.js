@@ -140,12 +140,23 @@ async function startDemo(root) {
   // reporting why it could not.
   function compute(state) {
     const encoding = tokenizer.encode(state.sentence);
+    const backend = getBackend();
     if (encoding.ids.length === 0) return { encoding, outputs: null, causal: state.causal };
+    // A keystroke that leaves the tokens as they were, such as a trailing
+    // space, keeps the outputs, so the views need no redraw.
+    if (
+      current?.outputs &&
+      current.causal === state.causal &&
+      current.backend === backend &&
+      sameTokens(current.encoding.tokens, encoding.tokens)
+    ) {
+      return { ...current, encoding };
+    }
     const started = performance.now();
     const outputs = runModel(model, encoding.ids, state.causal);
     performance.measure("attention-forward", { start: started });
     const invalid = findNonFiniteOutput(outputs);
-    if (invalid === null) return { encoding, outputs, causal: state.causal };
+    if (invalid === null) return { encoding, outputs, causal: state.causal, backend };
 
     if (getBackend() !== "cpu") {
       // A GPU that computes in half precision can overflow; the CPU cannot.
@@ -286,9 +297,14 @@ async function startDemo(root) {
         return;
       }
       if (next === null) return;
+      const reused = next.outputs !== null && next.outputs === current?.outputs;
       current = next;
-      drawResult(state);
-      redrawn = true;
+      if (reused) {
+        announceResult(performance.now() - started);
+      } else {
+        drawResult(state);
+        redrawn = true;
+      }
     }
     const selectionChanged = redrawn || changed.has("layer") || changed.has("head");
     if (selectionChanged) drawSelection(state);
@@ -347,6 +363,10 @@ function requestIdle(callback) {
 function cancelIdle(handle) {
   if (handle?.idle !== undefined) cancelIdleCallback(handle.idle);
   if (handle?.timeout !== undefined) clearTimeout(handle.timeout);
+}
+
+function sameTokens(first, second) {
+  return first.length === second.length && first.every((token, index) => token === second[index]);
 }
 
 function shorten(token) {

@@ -86,9 +86,9 @@ function drawWaves(svg, sines, cosines, position, offset) {
     text("1", left - 6, y(1), "end"),
     text("0", left - 6, y(0), "end"),
     text("−1", left - 6, y(-1), "end"),
-    text("position", width - right, height - 6, "end"),
-    text("0", x(0), height - 6, "middle"),
-    text(String(count - 1), x(count - 1), height - 10, "middle"),
+    text("position", (left + width - right) / 2, height - 8, "middle"),
+    text("0", x(0), height - 8, "middle"),
+    text(String(count - 1), x(count - 1), height - 8, "end"),
   ];
   const path = (values) => values.map((value, index) => `${x(index)},${y(value)}`).join(" ");
   const curves = [

@@ -551,6 +551,22 @@ def test_no_tensor_leak_after_200_keystrokes(page, site_url):
     assert page.errors == []
 
 
+def test_unchanged_tokens_skip_forward_pass(page, site_url):
+    open_demo(page, site_url)
+    count_passes = "() => performance.getEntriesByName('attention-forward').length"
+    page.focus("#sentence")
+    page.keyboard.press("End")
+    passes = page.evaluate(count_passes)
+
+    page.keyboard.type("  ")
+    wait_live(page)
+    assert page.evaluate(count_passes) == passes
+    page.keyboard.type("dog")
+    wait_live(page)
+    assert page.evaluate(count_passes) == passes + 3
+    assert page.errors == []
+
+
 def test_keyboard_only_operation(page, site_url):
     open_demo(page, site_url)
     page.focus("#sentence")
@@ -953,3 +969,15 @@ def test_fast_cpu_kernels_match_stock(tmp_path):
         assert result["sameDtype"], result["label"]
         assert result["sameSize"], result["label"]
         assert result["maxDifference"] <= 1e-6, result["label"]
+
+
+def test_bundle_registers_model_kernels():
+    completed = subprocess.run(
+        ["node", str(ROOT / "benchmarks" / "list_kernels.mjs")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "missing from js/tfjs.js: none" in completed.stdout, completed.stdout
+    assert completed.returncode == 0
