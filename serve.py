@@ -6,17 +6,20 @@ Usage: python serve.py [--port 8000] [--out site] [--content content]
 The first build runs before the server starts. After that, watchfiles reports
 changes under content/, site_templates/, js/, model/, figures/, walkthrough/
 and the build's own top-level Python files; each batch of changes triggers
-one rebuild. A failed rebuild is
-logged and the previous site stays served. Pages served here get one extra
-script, /__reload.js, which listens on /__events (server-sent events) and
-reloads the page after each successful rebuild; the files in site/ are never
-changed for it, so what `make build` writes is exactly what gets published.
+one rebuild, in a new Python process so that edits to the build's own code
+take effect. A failed rebuild is logged and the previous site stays served.
+Pages served here get one extra script, /__reload.js, which listens on
+/__events (server-sent events) and reloads the page after each successful
+rebuild; the files in site/ are never changed for it, so what `make build`
+writes is exactly what gets published.
 """
 
 import argparse
 import functools
 import http.server
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -27,12 +30,33 @@ import build
 logger = logging.getLogger("serve")
 
 
-def watched_paths(content_dir: Path) -> list[Path]:
-    """Return the sources whose changes trigger a rebuild."""
-    root = build.ROOT
-    folders = [content_dir, build.TEMPLATES_DIR, root / "js", root / "model"]
-    folders += [root / "figures", root / "walkthrough"]
-    return [*folders, *sorted(root.glob("*.py"))]
+WATCHED_FOLDERS = ("site_templates", "js", "model", "figures", "walkthrough")
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """Accept changes to the sources of the site and nothing else.
+
+    Folders are watched instead of single files, because many editors save
+    by replacing a file, after which a watch on the old file sees nothing.
+    """
+
+    def __init__(self, content_dir: Path):
+        super().__init__()
+        self.content_dir = content_dir.resolve()
+
+    def __call__(self, change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(self.content_dir):
+            return True
+        try:
+            relative = resolved.relative_to(build.ROOT)
+        except ValueError:
+            return False
+        if len(relative.parts) == 1:
+            return relative.suffix == ".py"
+        return relative.parts[0] in WATCHED_FOLDERS
 
 
 RELOAD_SCRIPT = b"""new EventSource("/__events").addEventListener("build", () => {
@@ -114,11 +138,16 @@ class DevRequestHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def rebuild(content_dir: Path, out_dir: Path) -> bool:
-    """Build into out_dir; log and return False when the build fails."""
-    try:
-        build.build(content_dir, out_dir)
-    except build.BuildError as error:
-        logger.error("build failed, still serving the previous site: %s", error)
+    """Build into out_dir in a fresh interpreter; return False when it fails.
+
+    A fresh process picks up edits to the build's own Python code, which an
+    import in this long-running one would keep stale.
+    """
+    command = [sys.executable, str(build.ROOT / "build.py")]
+    command += ["--content", str(content_dir), "--out", str(out_dir)]
+    completed = subprocess.run(command, cwd=build.ROOT, check=False)
+    if completed.returncode != 0:
+        logger.error("build failed, still serving the previous site (see above)")
         return False
     return True
 
@@ -126,12 +155,36 @@ def rebuild(content_dir: Path, out_dir: Path) -> bool:
 def watch_and_rebuild(
     content_dir: Path, out_dir: Path, builds: BuildCounter, stop: threading.Event
 ):
-    paths = watched_paths(content_dir)
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=300):
-        names = sorted({Path(path).name for _, path in changes})
-        logger.info("changed: %s; rebuilding", ", ".join(names))
-        if rebuild(content_dir, out_dir):
-            builds.increment()
+    """Rebuild after each batch of source changes, one build at a time.
+
+    The source folders are watched recursively, the repository root only for
+    its own files: a recursive watch of the root would also register every
+    folder of .venv/ and node_modules/.
+    """
+    lock = threading.Lock()
+    source_filter = SourceFilter(content_dir)
+    folders = [content_dir, *(build.ROOT / name for name in WATCHED_FOLDERS)]
+
+    def watch(paths, recursive):
+        batches = watchfiles.watch(
+            *paths,
+            watch_filter=source_filter,
+            recursive=recursive,
+            stop_event=stop,
+            debounce=300,
+        )
+        for changes in batches:
+            names = sorted({Path(path).name for _, path in changes})
+            logger.info("changed: %s; rebuilding", ", ".join(names))
+            with lock:
+                if rebuild(content_dir, out_dir):
+                    builds.increment()
+
+    root_watcher = threading.Thread(
+        target=watch, args=([build.ROOT], False), daemon=True
+    )
+    root_watcher.start()
+    watch([folder for folder in folders if folder.is_dir()], True)
 
 
 def main(argv=None) -> int:

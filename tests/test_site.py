@@ -269,12 +269,20 @@ def test_dev_server_rebuilds_on_change(tmp_path):
         first = wait_for_text(url, "/__reload.js")
         assert "Understanding Transformer Attention" in first
 
+        # Save by replacing the file, as many editors do.
         section = sorted(content.glob("*.md"))[-1]
         text = section.read_text(encoding="utf-8")
-        section.write_text(
+        replacement = section.with_suffix(".tmp")
+        replacement.write_text(
             text.replace("title: ", "title: Freshly edited ", 1), encoding="utf-8"
         )
+        replacement.replace(section)
         wait_for_text(url, "Freshly edited")
+
+        section.write_text(
+            text.replace("title: ", "title: Edited again ", 1), encoding="utf-8"
+        )
+        wait_for_text(url, "Edited again")
     finally:
         process.terminate()
         process.wait(timeout=10)
