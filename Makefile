@@ -15,8 +15,9 @@ PORT ?= 8000
 
 .PHONY: build test lint model serve bench system-deps clean
 
+# BUILD_FLAGS passes options to build.py, e.g. BUILD_FLAGS="--base-path /REPO/".
 build: $(VENV)/.build-deps $(NODE_DEPS)
-	$(PY) build.py
+	$(PY) build.py $(BUILD_FLAGS)
 
 test: lint $(NODE_DEPS) system-deps
 	$(PY) -m pytest

@@ -554,6 +554,7 @@ def render_pages(
     templates_dir: Path,
     has_app_js: bool,
     model: ReferenceModel,
+    base_path: str = "/",
 ) -> dict[str, str]:
     """Render index.html, 404.html and, given steps, walkthrough.html.
 
@@ -571,10 +572,17 @@ def render_pages(
         )
         logger.debug("rendered section %s", section.section_id)
 
-    context = {"site": SITE, "has_app_js": has_app_js, "sections": rendered}
+    context = {
+        "site": SITE,
+        "has_app_js": has_app_js,
+        "sections": rendered,
+        "site_root": "",
+    }
     pages = {
         "index.html": env.get_template("index.html").render(**context),
-        "404.html": env.get_template("404.html").render(**context),
+        "404.html": env.get_template("404.html").render(
+            **{**context, "site_root": base_path}
+        ),
     }
     if steps is not None:
         pages["walkthrough.html"] = render_walkthrough(steps, env, model, values)
@@ -604,6 +612,7 @@ def render_walkthrough(
         "walkthrough": WALKTHROUGH,
         "has_app_js": False,
         "sections": rendered,
+        "site_root": "",
     }
     return env.get_template("walkthrough.html").render(**context)
 
@@ -726,7 +735,9 @@ def write_code_stylesheet(path: Path) -> None:
     path.write_text(walkthrough.code_stylesheet(layout), encoding="utf-8")
 
 
-def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
+def write_site(
+    content_dir: Path, out_dir: Path, skip_js: bool, base_path: str = "/"
+) -> None:
     """Write every file of the site into `out_dir`, which must exist and be empty."""
     sections = load_sections(content_dir)
     logger.info("read %d sections from %s", len(sections), display_path(content_dir))
@@ -763,7 +774,9 @@ def write_site(content_dir: Path, out_dir: Path, skip_js: bool) -> None:
     logger.info("copied %d model files from %s", count, display_path(MODEL_EXPORT_DIR))
 
     try:
-        pages = render_pages(sections, steps, TEMPLATES_DIR, has_app_js, model)
+        pages = render_pages(
+            sections, steps, TEMPLATES_DIR, has_app_js, model, base_path
+        )
     except jinja2.TemplateError as error:
         raise template_build_error(error) from error
     for name, html in sorted(pages.items()):
@@ -792,8 +805,22 @@ def swap_into_place(new_dir: Path, out_dir: Path) -> None:
     shutil.rmtree(old_dir)
 
 
-def build(content_dir: Path, out_dir: Path, skip_js: bool = False) -> None:
-    """Build the site into `out_dir` atomically: all files or no change at all."""
+def build(
+    content_dir: Path, out_dir: Path, skip_js: bool = False, base_path: str = "/"
+) -> None:
+    """Build the site into `out_dir` atomically: all files or no change at all.
+
+    `base_path` is the URL path the site is published under ("/" at a domain
+    root, "/REPO/" for a GitHub Pages project site). Only 404.html uses it,
+    because it is served at any depth; every other page links relatively.
+    """
+    if not re.fullmatch(r"/([A-Za-z0-9._~-]+/)*", base_path):
+        raise BuildError(
+            Path("--base-path"),
+            None,
+            f"invalid base path {base_path!r}: expected a URL path that starts "
+            "and ends with '/', such as '/' or '/REPO/'",
+        )
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=out_dir.parent))
@@ -801,7 +828,7 @@ def build(content_dir: Path, out_dir: Path, skip_js: bool = False) -> None:
     work_dir.chmod(0o755)
 
     try:
-        write_site(content_dir, work_dir, skip_js)
+        write_site(content_dir, work_dir, skip_js, base_path)
         swap_into_place(work_dir, out_dir)
     finally:
         if work_dir.exists():
@@ -832,6 +859,12 @@ def main(argv: list[str] | None = None) -> int:
         help="do not bundle js/main.js; the page then loads no script",
     )
     parser.add_argument(
+        "--base-path",
+        default="/",
+        help="URL path the site is published under, for 404.html's links "
+        "(default: /; a GitHub Pages project site needs /REPO/)",
+    )
+    parser.add_argument(
         "--verbose", "-v", action="store_true", help="log DEBUG details"
     )
     args = parser.parse_args(argv)
@@ -843,7 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     # Python-Markdown logs every extension it loads at DEBUG.
     logging.getLogger("MARKDOWN").setLevel(logging.INFO)
     try:
-        build(args.content, args.out, skip_js=args.skip_js)
+        build(args.content, args.out, skip_js=args.skip_js, base_path=args.base_path)
     except BuildError as error:
         logger.error("build failed: %s", error)
         return 1

@@ -43,22 +43,28 @@ def test_builds_identical_across_hash_seeds(tmp_path):
 
 
 class ProjectPathHandler(QuietHandler):
-    """Serves the site under /REPO/ and answers anything else with an HTML 404,
-    as GitHub Pages does for a project site."""
+    """Serves the site under /REPO/ as GitHub Pages serves a project site.
+
+    A missing path inside /REPO/ gets the site's 404.html with status 404;
+    any other path gets a plain HTML 404.
+    """
 
     prefix = "/REPO/"
 
     def send_head(self):
         if not self.path.startswith(self.prefix):
-            body = b"<!doctype html><title>404</title><p>Not found</p>"
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return None
+            return self.send_not_found(b"<!doctype html><title>404</title>")
         self.path = "/" + self.path[len(self.prefix) :]
+        if not Path(self.translate_path(self.path)).exists():
+            return self.send_not_found(Path(self.directory, "404.html").read_bytes())
         return super().send_head()
+
+    def send_not_found(self, body: bytes):
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @pytest.fixture
@@ -78,6 +84,44 @@ def test_site_works_under_project_path(page, project_path_url):
     page.wait_for_selector('table.attention-matrix[data-source="live"]', timeout=20000)
     assert failed == []
     assert page.errors == []
+
+
+def test_not_found_page_works_at_any_depth(browser, tmp_path):
+    import build
+
+    site = tmp_path / "site"
+    build.build(build.CONTENT_DIR, site, skip_js=True, base_path="/REPO/")
+    context = browser.new_context()
+    page = context.new_page()
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and "/missing/" not in response.url
+            and failed.append(response.url)
+        ),
+    )
+    with serve_directory(site, ProjectPathHandler, "/REPO/") as url:
+        response = page.goto(url + "docs/missing/deeper/")
+        assert response.status == 404
+        assert page.locator("h2").first.text_content() == "Page not found"
+        background = page.evaluate(
+            "() => getComputedStyle(document.body).backgroundColor"
+        )
+        assert background != "rgba(0, 0, 0, 0)", "stylesheet did not load"
+        page.click("text=go to the article")
+        assert page.url == url
+    assert failed == []
+    context.close()
+
+
+def test_invalid_base_path_fails(tmp_path):
+    import build
+
+    with pytest.raises(build.BuildError, match="invalid base path"):
+        build.build(build.CONTENT_DIR, tmp_path / "site", base_path="REPO")
 
 
 def test_policy_forbids_inline_and_eval(built_site):
@@ -144,8 +188,9 @@ def test_internal_links_and_anchors_resolve(built_site):
                 (path.parent / unquote(parts.path)).resolve() if parts.path else path
             )
             if path.name == "404.html" and parts.path:
-                # The 404 page is served at any depth; check it from the root.
-                target = (built_site / unquote(parts.path)).resolve()
+                # The 404 page links from the site's base path, "/" here.
+                assert parts.path.startswith("/"), link
+                target = (built_site / unquote(parts.path).lstrip("/")).resolve()
             if not target.exists():
                 broken.append(f"{path.name}: {link} (missing file)")
             elif parts.fragment and target in pages:
