@@ -3,31 +3,24 @@
 // that take data and an element; this module decides what to redraw when the
 // state changes.
 //
-// Performance marks: "model-load" measures loading the model files, and
-// "attention-update" each live update, from the input event (or the change
-// that caused it) until the matrices, the head picker, the line view and an
-// open step-through are drawn. "attention-forward" is the model's share.
+// User Timing entries, which benchmarks/run.py reads:
+// - "model-load" measures loading the model files.
+// - "attention-update" measures each live update, from the input event (or
+//   the change that caused it) until the selected head's table, the head
+//   picker, the line view and an open step-through are drawn.
+// - "attention-forward" measures the model's share of an update.
+// - "attention-hidden-tables" measures filling the other tables after the
+//   frame.
+// - The mark "attention-first-draw" is set when the first live view is drawn.
 
 import { createAnnouncer } from "./announcer.js";
+import { createAttentionView } from "./attention_view.js";
 import { installConsoleApi } from "./console_api.js";
-import {
-  clearHeadPicker,
-  drawHeadPicker,
-  readHeatPalette,
-  selectInHeadPicker,
-} from "./head_picker.js";
-import {
-  drawAttentionMatrix,
-  drawTokenStrip,
-  findMatrix,
-  highlightMatrix,
-  highlightTokenStrip,
-  prepareAttentionMatrices,
-  showSelectedMatrix,
-} from "./heatmap.js";
+import { setUpExplorer } from "./explorer_panel.js";
+import { readHeatPalette } from "./head_picker.js";
 import { bindHistory, stateFromLocation } from "./history_sync.js";
 import { bindInteractions } from "./interactions.js";
-import { clearLineView, drawLineView, highlightLineView } from "./line_view.js";
+import { resultMessage } from "./messages.js";
 import {
   findNonFiniteOutput,
   getBackend,
@@ -36,7 +29,6 @@ import {
   useBackend,
   useFirstWorkingBackend,
 } from "./model.js";
-import { setUpExplorer } from "./explorer_panel.js";
 import { setUpStepThrough } from "./step_panel.js";
 import { createStore } from "./store.js";
 import { Tokenizer } from "./tokenizer.js";
@@ -132,7 +124,7 @@ async function startDemo(root) {
   }
   performance.measure("model-load", "model-load-start");
 
-  const palette = readHeatPalette(root);
+  const view = createAttentionView(elements, readHeatPalette(root));
   const stepThrough = setUpStepThrough(elements.stepThrough, store);
   let current = null;
 
@@ -158,10 +150,12 @@ async function startDemo(root) {
     const invalid = findNonFiniteOutput(outputs);
     if (invalid === null) return { encoding, outputs, causal: state.causal, backend };
 
-    if (getBackend() !== "cpu") {
+    if (backend !== "cpu") {
       // A GPU that computes in half precision can overflow; the CPU cannot.
-      console.info(`The ${getBackend()} backend returned NaN in ${invalid}; using the CPU.`);
-      switchBackend("cpu");
+      console.info(`The ${backend} backend returned NaN in ${invalid}; switching to the CPU.`);
+      switchBackend("cpu").catch((error) => {
+        console.warn("Switching to the CPU backend failed:", error);
+      });
     } else {
       announce(
         `The model returned an invalid number in ${invalid}, so the matrices ` +
@@ -172,114 +166,13 @@ async function startDemo(root) {
     return null;
   }
 
-  // Only the selected head's table is visible, so the other tables are
-  // filled after the frame, once the browser is idle.
-  let pendingTables = null;
-
-  function drawResult(state) {
-    const { encoding, outputs } = current;
-    cancelIdle(pendingTables);
-    if (!outputs) {
-      elements.strip.replaceChildren();
-      elements.grid.replaceChildren();
-      clearHeadPicker(elements.picker);
-      clearLineView(elements.lineView);
-      return;
-    }
-    const [numLayers, numHeads] = outputs.attention_weights.shape;
-    drawTokenStrip(elements.strip, encoding);
-    prepareAttentionMatrices(elements.grid, numLayers, numHeads);
-    drawTable(state.layer, state.head);
-    drawHeadPicker(elements.picker, outputs.attention_weights, palette);
-    pendingTables = requestIdle(drawPendingTables);
-  }
-
-  function drawTable(layer, head) {
-    const { encoding, outputs, causal } = current;
-    drawAttentionMatrix(elements.grid, layer, head, encoding.tokens, outputs.attention_weights, {
-      causal,
-    });
-  }
-
-  function drawPendingTables() {
-    const started = performance.now();
-    for (const table of elements.grid.querySelectorAll("table[data-source='pending']")) {
-      drawTable(Number(table.dataset.layer), Number(table.dataset.head));
-    }
-    performance.measure("attention-hidden-tables", { start: started });
-  }
-
-  function drawSelection(state) {
-    selectInHeadPicker(elements.picker, state.layer, state.head);
-    elements.lineCaption.textContent = `layer ${state.layer + 1}, head ${state.head + 1}`;
-    if (!current.outputs) return;
-    if (findMatrix(elements.grid, state.layer, state.head)?.dataset.source === "pending") {
-      drawTable(state.layer, state.head);
-    }
-    showSelectedMatrix(elements.grid, state.layer, state.head);
-    drawLineView(elements.lineView, current.encoding.tokens, selectedWeights(state));
-  }
-
-  function drawHighlight(state) {
-    const n = current.encoding.ids.length;
-    const highlight =
-      state.highlight && state.highlight.row < n && state.highlight.col < n
-        ? state.highlight
-        : null;
-    const table = showSelectedMatrix(elements.grid, state.layer, state.head);
-    if (table) highlightMatrix(table, highlight);
-    highlightTokenStrip(elements.strip, highlight);
-    highlightLineView(elements.lineView, highlight);
-    elements.detail.textContent = describeHighlight(state, highlight);
-  }
-
-  function selectedWeights(state) {
-    const weights = current.outputs.attention_weights;
-    const [, numHeads, n] = weights.shape;
-    const offset = (state.layer * numHeads + state.head) * n * n;
-    return weights.data.subarray(offset, offset + n * n);
-  }
-
-  function describeHighlight(state, highlight) {
-    if (!current.outputs) return "";
-    if (!highlight) {
-      return "Point at or focus a cell to read its weight, or a token to mark its row and column.";
-    }
-    const tokens = current.encoding.tokens;
-    if (highlight.kind === "token") {
-      return (
-        `“${shorten(tokens[highlight.row])}” (token ${highlight.row + 1}): its row ` +
-        "shows what it attends to, its column which tokens attend to it."
-      );
-    }
-    const n = tokens.length;
-    const weight = selectedWeights(state)[highlight.row * n + highlight.col];
-    const masked = current.causal && highlight.col > highlight.row;
-    return (
-      `Query “${shorten(tokens[highlight.row])}” (token ${highlight.row + 1}) → ` +
-      `key “${shorten(tokens[highlight.col])}” (token ${highlight.col + 1}): ` +
-      `weight ${weight.toFixed(4)}${masked ? ", masked by the causal mask" : ""}.`
-    );
-  }
-
   function announceResult(elapsed) {
-    const { encoding, outputs, causal } = current;
-    if (!outputs) {
-      announce("Type a sentence to see its attention matrices.", "empty");
-      return;
-    }
-    let message =
-      `Computed in your browser by TensorFlow.js (${getBackend()} backend) ` +
-      `for ${encoding.ids.length} tokens in ${elapsed.toFixed(1)} ms.`;
-    if (causal) {
-      message += " The causal mask is on: each token attends only to itself and earlier tokens.";
-    }
-    if (encoding.truncated) {
-      message +=
-        ` The sentence has ${encoding.totalTokens} tokens; only the first ` +
-        `${tokenizer.maxTokens} are used.`;
-    }
-    announce(message, `${encoding.truncated ? "truncated" : "computed"}-${causal}`);
+    const { message, kind } = resultMessage(current, {
+      backend: getBackend(),
+      maxTokens: tokenizer.maxTokens,
+      elapsed,
+    });
+    announce(message, kind);
   }
 
   function render(state, changed, meta) {
@@ -302,16 +195,14 @@ async function startDemo(root) {
       if (reused) {
         announceResult(performance.now() - started);
       } else {
-        drawResult(state);
+        view.drawResult(current, state);
         redrawn = true;
       }
     }
     const selectionChanged = redrawn || changed.has("layer") || changed.has("head");
-    if (selectionChanged) drawSelection(state);
-    if (selectionChanged || changed.has("highlight")) drawHighlight(state);
-    if (selectionChanged || changed.has("step")) {
-      stepThrough.draw(state, current);
-    }
+    if (selectionChanged) view.drawSelection(current, state);
+    if (selectionChanged || changed.has("highlight")) view.drawHighlight(current, state);
+    if (selectionChanged || changed.has("step")) stepThrough.draw(state, current);
     if (redrawn) {
       performance.measure("attention-update", { start: started });
       announceResult(performance.now() - started);
@@ -351,25 +242,6 @@ function checkModel(model, ids) {
   }
 }
 
-// Runs callback when the browser is idle, or within 200 ms, and returns a
-// handle for cancelIdle.
-function requestIdle(callback) {
-  if ("requestIdleCallback" in window) {
-    return { idle: requestIdleCallback(callback, { timeout: 200 }) };
-  }
-  return { timeout: setTimeout(callback, 50) };
-}
-
-function cancelIdle(handle) {
-  if (handle?.idle !== undefined) cancelIdleCallback(handle.idle);
-  if (handle?.timeout !== undefined) clearTimeout(handle.timeout);
-}
-
 function sameTokens(first, second) {
   return first.length === second.length && first.every((token, index) => token === second[index]);
-}
-
-function shorten(token) {
-  const characters = Array.from(token);
-  return characters.length > 40 ? `${characters.slice(0, 39).join("")}…` : token;
 }
