@@ -4,8 +4,8 @@
 //   node benchmarks/list_kernels.mjs [MODEL_DIR]     (default: model/web)
 //
 // It runs the model in Node with the complete CPU backend on 1, 5 and
-// max_tokens tokens, with and without the causal mask, and records every
-// kernel through tf.profile. A kernel is registered for the browser when
+// max_tokens tokens, with and without the causal mask, records every kernel
+// through tf.profile and prints how many kernel calls each pass makes. A kernel is registered for the browser when
 // js/tfjs.js or js/cpu_kernels.js imports its module from
 // @tensorflow/tfjs-backend-cpu/dist/kernels/. Exits with status 1 when a
 // kernel is missing, so a retrained model that needs a new kernel is caught
@@ -43,6 +43,7 @@ const model = await loadGraphModel(handler);
 const maxTokens = modelJson.userDefinedMetadata.config.max_tokens;
 
 const used = new Set();
+const calls = {};
 for (const length of [1, 5, maxTokens]) {
   for (const causal of [0, 1]) {
     const ids = Array.from({ length }, (_, index) => 4 + index);
@@ -54,6 +55,7 @@ for (const length of [1, 5, maxTokens]) {
       return Object.values(outputs);
     });
     for (const kernel of info.kernels) used.add(kernel.name);
+    calls[`${length} tokens${causal ? ", causal" : ""}`] = info.kernels.length;
   }
 }
 
@@ -70,6 +72,12 @@ const missing = kernels.filter((name) => !registered.has(name));
 const unused = [...registered].filter((name) => !used.has(name)).sort();
 console.log(`kernels run by ${modelDir}/model.json: ${kernels.join(" ")}`);
 console.log(`registered but not run: ${unused.join(" ") || "none"}`);
+console.log(
+  "kernel calls per forward pass: " +
+    Object.entries(calls)
+      .map(([inputs, count]) => `${count} (${inputs})`)
+      .join(", "),
+);
 if (missing.length > 0) {
   console.log(`missing from js/tfjs.js: ${missing.join(" ")}`);
   process.exitCode = 1;
