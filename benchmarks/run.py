@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -342,10 +343,33 @@ def machine_info(browser, page) -> dict:
     }
 
 
+def measure_build(runs: int) -> dict:
+    """Time `build.py` from a fresh interpreter, `runs` times.
+
+    The exported model is committed, so a build never trains or converts it:
+    this is the time of an ordinary `make build` once its packages are
+    installed (Markdown, figures, the JavaScript bundle, the copies).
+    """
+    seconds = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for index in range(runs):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, str(ROOT / "build.py")]
+                + ["--out", str(Path(scratch) / f"site-{index}")],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            seconds.append(time.perf_counter() - started)
+    return {"runs": runs, "median_s": statistics.median(seconds), "min_s": min(seconds)}
+
+
 def run(site: Path, loads: int, keystrokes: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     results = {"load_average_start": os.getloadavg()}
+    results["build"] = measure_build(runs=3)
     with serve(site) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
@@ -571,6 +595,17 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
             f"{row['forward_ms']['p95']:.2f} ms | {tf_forward:.1f} ms | "
             f"{row['max_difference']:.1e} |"
         )
+    build = results["build"]
+    lines += [
+        "",
+        "## Build",
+        "",
+        f"`python build.py` from a fresh interpreter, {build['runs']} runs, with the",
+        "exported model taken from `model/web/` as committed (no training or",
+        f"conversion): median {build['median_s']:.1f} s, fastest "
+        f"{build['min_s']:.1f} s. Retraining and exporting (`make model`) is",
+        "separate and takes about a minute and a half on this machine.",
+    ]
     lines += [
         "",
         "## Backend",
