@@ -61,7 +61,8 @@ async function startDemo(root) {
     highlight: null,
     backend: null,
     step: 0,
-    pePair: 0,
+    // Pair 2 has a period of about 20 positions, which reads well at first.
+    pePair: 2,
     peOffset: 1,
     pePosition: 0,
   });

@@ -732,6 +732,9 @@ def test_explorer_rotation_reaches_shifted_position(page, site_url, built_site):
     page.click("#pe-explorer summary")
     page.wait_for_selector("#pe-explorer .pe-body:not([hidden])")
 
+    start_pair = int(page.input_value("#pe-pair"))
+    start_offset = int(page.input_value("#pe-offset"))
+    start_position = int(page.input_value("#pe-position"))
     page.focus("#pe-pair")
     page.keyboard.press("ArrowRight")
     page.focus("#pe-offset")
@@ -740,7 +743,7 @@ def test_explorer_rotation_reaches_shifted_position(page, site_url, built_site):
     page.focus("#pe-position")
     for _ in range(7):
         page.keyboard.press("ArrowRight")
-    pair, offset, position = 1, 5, 7
+    pair, offset, position = start_pair + 1, start_offset + 4, start_position + 7
 
     def readout(name):
         return json.loads(
@@ -757,9 +760,8 @@ def test_explorer_rotation_reaches_shifted_position(page, site_url, built_site):
     np.testing.assert_allclose(readout("target"), target, atol=1e-9)
     # The file rounds every number to 6 decimals.
     np.testing.assert_allclose(readout("rotated"), target, atol=1e-5)
-    assert (
-        page.text_content('#pe-explorer output[data-readout="dimensions"]') == "2 and 3"
-    )
+    dimensions_label = '#pe-explorer output[data-readout="dimensions"]'
+    assert page.text_content(dimensions_label) == f"{2 * pair} and {2 * pair + 1}"
 
     curves = page.eval_on_selector_all(
         "#pe-explorer .pe-waves polyline",
