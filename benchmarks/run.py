@@ -151,58 +151,19 @@ def measure_first_view(browser, base_url: str, site: Path, loads: int) -> dict:
     }
 
 
-def measure_split_bundle() -> dict:
-    """Bundle js/main.js with code splitting and size what the first view loads.
+def measure_on_demand(site: Path, first_view_files) -> dict:
+    """Size, gzip -9, the script chunks that the first view did not fetch.
 
-    The flags are those of build.py's bundle plus --splitting, so chunks that
-    main.js loads with import() (the WebGL backend, the step-through, the
-    explorer) leave the first view. Returns gzip -9 sizes of the chunks that
-    load at once and of those that load on demand.
+    build.py bundles with esbuild's code splitting, so what main.js loads with
+    import() (the WebGL backend, the step-through, the explorer) waits in
+    assets/chunks/ until a reader needs it.
     """
-    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder)
-        subprocess.run(
-            [
-                str(esbuild),
-                str(ROOT / "js" / "main.js"),
-                "--bundle",
-                "--splitting",
-                "--format=esm",
-                "--minify",
-                "--target=es2020",
-                "--legal-comments=none",
-                "--log-level=warning",
-                f"--outdir={out}",
-                f"--metafile={out / 'meta.json'}",
-            ],
-            cwd=ROOT,
-            check=True,
-        )
-        outputs = json.loads((out / "meta.json").read_text())["outputs"]
-        entry = next(name for name, info in outputs.items() if info.get("entryPoint"))
-        static, pending = {entry}, [entry]
-        while pending:
-            for imported in outputs[pending.pop()].get("imports", []):
-                if (
-                    imported["kind"] == "import-statement"
-                    and imported["path"] not in static
-                ):
-                    static.add(imported["path"])
-                    pending.append(imported["path"])
-
-        # The metafile names outputs relative to the working directory, ROOT.
-        sizes = {
-            name: len(gzip.compress((ROOT / name).read_bytes(), 9, mtime=0))
-            for name in outputs
-            if name.endswith(".js")
-        }
-    return {
-        "first_view_gzip": sum(size for name, size in sizes.items() if name in static),
-        "on_demand_gzip": sum(
-            size for name, size in sizes.items() if name not in static
-        ),
-    }
+    sizes = {}
+    for path in sorted((site / "assets" / "chunks").glob("*.js")):
+        name = path.relative_to(site).as_posix()
+        if name not in first_view_files:
+            sizes[name] = len(gzip.compress(path.read_bytes(), 9, mtime=0))
+    return {"files": sizes, "total_gzip": sum(sizes.values())}
 
 
 def sentence_of(page, length: int) -> str:
@@ -375,7 +336,7 @@ def run(site: Path, loads: int, keystrokes: int) -> dict:
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         results["first_view"] = measure_first_view(browser, base_url, site, loads)
-        results["split_bundle"] = measure_split_bundle()
+        results["on_demand"] = measure_on_demand(site, results["first_view"]["files"])
 
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -463,12 +424,7 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
     first = results["first_view"]
     typing = results["typing"]
     reference = results["reference"]
-    split = results["split_bundle"]
-    split_total = (
-        first["total_gzip"]
-        - first["files"]["assets/app.js"]["gzip"]
-        + split["first_view_gzip"]
-    )
+    on_demand = results["on_demand"]
     cpu32, gl32 = typing["cpu-32"], typing["webgl-32"]
     cpu12, gl12 = typing["cpu-12"], typing["webgl-12"]
     faster = (
@@ -524,14 +480,10 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
         "binary weight shard depends on its content type, so the gzip column is",
         "what the first view costs when every file is compressed.",
         "",
-        "`assets/app.js` is one bundle, so it includes the code that loads on",
-        "demand with `import()`: the WebGL backend, the step-through and the",
-        "explorer. Bundled with esbuild's `--splitting` (the same flags as",
-        f"`build.py` otherwise), the first view would load "
-        f"{kib(split['first_view_gzip'])} of JavaScript instead of "
-        f"{kib(first['files']['assets/app.js']['gzip'])}, and "
-        f"{kib(split['on_demand_gzip'])} would load on demand; the first view "
-        f"would then total {kib(split_total)}.",
+        "Code that loads on demand with `import()` (the WebGL backend, the",
+        "step-through, the explorer) sits in `assets/chunks/` and is not part of",
+        f"the first view: {len(on_demand['files'])} files, "
+        f"{kib(on_demand['total_gzip'])} gzip.",
         "",
         "## Typing",
         "",

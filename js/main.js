@@ -115,9 +115,14 @@ async function startDemo(root) {
     checkModel(model, tokenizer.encode(store.state.sentence).ids);
   } catch (error) {
     console.warn("The attention model failed to load:", error);
+    // Nothing can be recomputed, so show the sentence the build-time
+    // matrices belong to and stop accepting edits that would change nothing.
+    elements.input.value = elements.input.defaultValue;
+    elements.input.readOnly = true;
     announce(
-      "The model could not be loaded, so the matrices below are the example " +
-        `computed when the site was built. (${error.message})`,
+      "The model could not be loaded, so this demo cannot compute new " +
+        "matrices. Below is the example computed when the site was built, for " +
+        `“${elements.input.defaultValue}”. Reloading the page may help.`,
       "error",
     );
     api.fail(error);

@@ -15,7 +15,8 @@ export function resultMessage(result, { backend, maxTokens, elapsed }) {
   }
   let message =
     `Computed in your browser by TensorFlow.js (${backend} backend) ` +
-    `for ${encoding.ids.length} tokens in ${elapsed.toFixed(1)} ms.`;
+    `for ${encoding.ids.length} ${encoding.ids.length === 1 ? "token" : "tokens"} ` +
+    `in ${elapsed.toFixed(1)} ms.`;
   if (causal) {
     message += " The causal mask is on: each token attends only to itself and earlier tokens.";
   }

@@ -167,11 +167,17 @@ def site_without_model(built_site, tmp_path):
 
 
 def test_missing_model_keeps_static_example(page, site_without_model):
-    page.goto(site_without_model)
+    page.goto(site_without_model + "#s=The+cat+sat.")
     page.wait_for_function(
         "() => document.querySelector('#demo-status').textContent"
         ".includes('could not be loaded')"
     )
+    field = page.locator("#sentence")
+    static_sentence = field.get_attribute("value")
+    assert field.input_value() == static_sentence
+    assert field.evaluate("(input) => input.readOnly")
+    assert static_sentence in page.text_content("#demo-status")
+    assert "404" not in page.text_content("#demo-status")
     sources = page.eval_on_selector_all(
         "table.attention-matrix", "(tables) => tables.map((t) => t.dataset.source)"
     )
