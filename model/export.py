@@ -91,17 +91,13 @@ def add_metadata(model_json: Path, config, weight_names: dict) -> None:
 def quantization_map(weight_names: dict) -> dict[str, list[str]]:
     """Choose how each trained weight is stored in the exported shard.
 
-    The embedding matrix is most of the download, so it is stored as uint8
-    (one scale and offset for the whole matrix); the other trained weights as
-    float16. The positional-encoding table stays float32, so that the browser
-    adds exactly the table the article's figures draw. The NumPy reference
-    reads the same stored values, so it stays comparable to the browser.
+    Every trained weight is stored as uint8, with one scale and offset per
+    tensor, because the weights are most of the page's download. The
+    positional-encoding table stays float32, so that the browser adds
+    exactly the table the article's figures draw. The NumPy reference reads
+    the same stored values, so it stays comparable to the browser.
     """
-    embedding = weight_names["embedding/token_embedding"]["name"]
-    others = sorted(
-        entry["name"] for entry in weight_names.values() if entry["name"] != embedding
-    )
-    return {"uint8": [embedding], "float16": others}
+    return {"uint8": sorted(entry["name"] for entry in weight_names.values())}
 
 
 def convert(saved_model_dir: Path, out_dir: Path, quantization=None) -> None:
