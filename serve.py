@@ -5,8 +5,8 @@ Usage: python serve.py [--port 8000] [--out site] [--content content]
 
 The first build runs before the server starts. After that, watchfiles reports
 changes under content/, site_templates/, js/, model/, figures/, walkthrough/
-and the build's own top-level Python files; each batch of changes triggers
-one rebuild, in a new Python process so that edits to the build's own code
+and to the top-level Python files. Each batch of changes triggers one rebuild.
+The rebuild runs in a new Python process, so edits to the build's own code
 take effect. A failed rebuild is logged and the previous site stays served.
 Pages served here get one extra script, /__reload.js, which listens on
 /__events (server-sent events) and reloads the page after each successful
@@ -37,7 +37,7 @@ class SourceFilter(watchfiles.DefaultFilter):
     """Accept changes to the sources of the site and nothing else.
 
     Folders are watched instead of single files, because many editors save
-    by replacing a file, after which a watch on the old file sees nothing.
+    by replacing a file, after which a watch on the old file reports nothing.
     """
 
     def __init__(self, content_dir: Path):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from markupsafe import Markup
 
-from model.positional_encoding import positional_encoding
+from model.positional_encoding import positional_encoding, shift_rotations
 from model.reference import ReferenceModel
 
 from .svg import (
@@ -315,23 +315,18 @@ def pe_sin_cos_pair(figure_id: str, model: ReferenceModel) -> Figure:
 def shift_matrix(offset: int, d_model: int) -> np.ndarray:
     """Return M_k, the block-diagonal rotation with M_k @ PE(pos) = PE(pos + k).
 
-    Each pair of dimensions (2i, 2i+1) contains (sin(pos w), cos(pos w)), and the
-    angle-sum identities turn it into the pair at pos + k through the block
-    [[cos(k w), sin(k w)], [-sin(k w), cos(k w)]]. Those entries are exactly
-    PE(k, 2i+1) and PE(k, 2i), so the matrix is read off the table. An odd
-    d_model leaves a last sine dimension without a cosine partner, which a
-    rotation cannot shift, so it is rejected.
+    The blocks come from `shift_rotations`, the same ones the explorer
+    draws; this places them on the diagonal. An odd d_model leaves a last sine
+    dimension without a cosine partner, which a rotation cannot shift, so it is
+    rejected.
     """
     if d_model % 2:
         raise ValueError(f"expected an even d_model, got {d_model}")
-    row = positional_encoding(offset + 1, d_model)[offset]
 
     matrix = np.zeros((d_model, d_model), dtype=np.float64)
-    for pair in range(d_model // 2):
-        sine = row[2 * pair]
-        cosine = row[2 * pair + 1]
-        block = slice(2 * pair, 2 * pair + 2)
-        matrix[block, block] = [[cosine, sine], [-sine, cosine]]
+    for pair, block in enumerate(shift_rotations(offset, d_model)):
+        span = slice(2 * pair, 2 * pair + 2)
+        matrix[span, span] = block
     return matrix
 
 

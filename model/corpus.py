@@ -189,7 +189,9 @@ def _finish(words: list[str], rng: random.Random) -> str:
 
 
 def pronoun_reference(rng: random.Random) -> Sentence:
-    """The animal didn't cross the street because it was too tired."""
+    """Write a sentence such as "The animal didn't cross the street because it
+    was too tired": the adjective decides which noun the pronoun means.
+    """
     animal, animal_pronoun = _pick_noun(rng, ANIMATE_NOUNS)
     place, place_pronoun = _pick_noun(rng, PLACE_NOUNS)
     # Mostly pick nouns that take different pronouns ("the girl ... the road
@@ -217,7 +219,7 @@ def pronoun_reference(rng: random.Random) -> Sentence:
 
 
 def pronoun_single(rng: random.Random) -> Sentence:
-    """The girl was happy because she found her book."""
+    """Write a sentence like "The girl was happy because she found her book"."""
     person, pronoun = _pick_noun(rng, ANIMATE_NOUNS)
     feeling = rng.choice(FEELINGS)
     _, past = rng.choice(TRANSITIVE_VERBS)
@@ -235,7 +237,7 @@ def pronoun_single(rng: random.Random) -> Sentence:
 
 
 def agreement(rng: random.Random) -> Sentence:
-    """The dogs that chased the cat were hungry."""
+    """Write a sentence like "The dogs that chased the cat were hungry"."""
     subject, subject_pronoun = _pick_noun(rng, ANIMATE_NOUNS)
     other, _ = _pick_noun(rng, ANIMATE_NOUNS)
     verb = rng.choice(CHASING_VERBS)

@@ -2,10 +2,10 @@
 
     python -m model.measure
 
-runs the NumPy reference over sentences that the training run never saw and
-reports, for every head, how often its strongest attention from a pronoun
-lands on the pronoun's antecedent, and how often a token's strongest
-attention lands on the token just before it. `make model` prints the table
+runs the NumPy reference over sentences that the training run never saw. For
+every head it reports how often its strongest attention from a pronoun lands
+on the pronoun's antecedent, and how often a token's strongest attention
+lands on the token just before it. `make model` prints the table
 and writes the figures to `model/web/behavior.json`, which the article quotes.
 """
 

@@ -28,7 +28,7 @@ def positional_encoding(num_positions: int, d_model: int) -> np.ndarray:
 def shift_rotations(offset: int, d_model: int) -> np.ndarray:
     """Return the (d_model // 2, 2, 2) blocks of M_k with PE(p + k) = M_k @ PE(p).
 
-    Each pair of dimensions (2i, 2i+1) holds (sin(p w_i), cos(p w_i)). Moving
+    Each pair of dimensions (2i, 2i+1) contains (sin(p w_i), cos(p w_i)). Moving
     k positions ahead rotates that pair by the angle k w_i, and by the angle
     sum identities the rotation's entries are PE(k, 2i+1) = cos(k w_i) and
     PE(k, 2i) = sin(k w_i), so M_k depends on k alone, never on p.

@@ -172,7 +172,7 @@ class ReferenceModel:
         return outputs
 
     def _encoder_layer(self, x, mask_bias, prefix: str):
-        """One encoder layer: self-attention, Add & Norm, feed-forward, Add & Norm."""
+        """Run one encoder layer: attention, Add & Norm, feed-forward, Add & Norm."""
         w, epsilon = self.weights, self.config["layer_norm_epsilon"]
         attended, steps = self._self_attention(x, mask_bias, prefix + "attention/")
         x = layer_norm(

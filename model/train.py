@@ -39,7 +39,7 @@ CLITICS = ["'s", "'re", "'ve", "'ll", "'d", "'m", "n't"]
 # Everyday English words, from wordfreq's frequency list, that the vocabulary
 # takes besides the grammar's own. Most are never in a training sentence, so
 # their embeddings only learn, through the tied output layer, that they are
-# not the answer; they still make typed sentences readable as known words.
+# not the masked word. They still let typed sentences show as known words.
 COMMON_WORDS = 3000
 
 
@@ -84,9 +84,9 @@ def pack_sentences(sentences, tokenizer: Tokenizer, rng) -> list[tuple]:
     examples = []
     index = 0
     while index < len(sentences):
-        wanted = rng.integers(1, MAX_SENTENCES_PER_EXAMPLE + 1)
+        remaining = rng.integers(1, MAX_SENTENCES_PER_EXAMPLE + 1)
         ids, focus_positions, reference = [], [], (-1, -1)
-        while index < len(sentences) and wanted > 0:
+        while index < len(sentences) and remaining > 0:
             sentence = sentences[index]
             sentence_ids = tokenizer.encode(sentence.text).ids
             if ids and len(ids) + len(sentence_ids) > MAX_TOKENS:
@@ -103,7 +103,7 @@ def pack_sentences(sentences, tokenizer: Tokenizer, rng) -> list[tuple]:
                 )
             ids += sentence_ids
             index += 1
-            wanted -= 1
+            remaining -= 1
         examples.append((ids[:MAX_TOKENS], focus_positions, reference))
     return examples
 

@@ -1,10 +1,10 @@
 """The Keras Transformer encoder, written out step by step.
 
-Attention is spelled out here instead of using `keras.layers.MultiHeadAttention`
-so that every intermediate the article shows (per-head Q, K and V, raw and
-scaled scores, attention weights, head outputs) is a named tensor that the
-exported TensorFlow.js graph can return, and so that the NumPy reference in
-`model/reference.py` can mirror each line.
+Attention is spelled out here instead of using `keras.layers.MultiHeadAttention`.
+That makes every intermediate the article shows (per-head Q, K and V, raw and
+scaled scores, attention weights, head outputs) a named tensor that the
+exported TensorFlow.js graph can return. It also lets the NumPy reference in
+`model/reference.py` mirror each line.
 
 Shapes in comments: B batch, n tokens, d d_model, h num_heads, d_k = d / h.
 """
@@ -195,8 +195,8 @@ class Encoder(keras.Model):
     def call(self, token_ids, padding_mask=None, causal=0.0):
         """Run token_ids (B, n) through the stack.
 
-        padding_mask (B, n) is 1 for real tokens and 0 for padding; causal is
-        a float scalar, 1 to apply the decoder's causal mask and 0 for none.
+        padding_mask (B, n) is 1 for real tokens and 0 for padding. causal is
+        a float scalar: 1 applies the decoder's causal mask, 0 applies none.
         """
         steps = self.embedding(token_ids)
         x = steps["embedded"]

@@ -254,7 +254,6 @@ def test_fuzzed_input_never_breaks_page(page, site_url):
     for text in fuzz_strings(200):
         page.fill("#sentence", text)
     page.wait_for_timeout(500)
-    # The last update has settled once the status no longer says it is busy.
     page.fill("#sentence", "The cat sat on the mat.")
     page.wait_for_function(
         "() => [...document.querySelectorAll('table.attention-matrix tbody th')]"
