@@ -75,6 +75,7 @@ SOURCE_ROOT = ROOT
 TEMPLATES_DIR = ROOT / "site_templates"
 JS_ENTRY = ROOT / "js" / "main.js"
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+BUNDLER = ROOT / "js" / "bundle.mjs"
 MODEL_EXPORT_DIR = ROOT / "model" / "web"
 PE_EXPLORER_POSITIONS = 64
 PE_EXPLORER_MAX_OFFSET = 32
@@ -641,12 +642,14 @@ def template_build_error(error: jinja2.TemplateError) -> BuildError:
 
 
 def bundle_js(out_dir: Path) -> None:
-    """Bundle js/main.js and its imports into assets/ with esbuild.
+    """Bundle js/main.js and its imports into assets/ with js/bundle.mjs.
 
     The entry becomes assets/app.js. Code behind a dynamic `import()` (the
     step-through, the WebGL backend) goes into assets/chunks/, so the first
     view downloads only what the live matrices need. Chunk names carry a hash
-    of their content, which keeps builds reproducible.
+    of their content, which keeps builds reproducible. The bundler keeps only
+    the TensorFlow.js ops that the exported model's graph runs, so it reads
+    model/web/model.json.
     """
     if not ESBUILD.exists():
         raise BuildError(
@@ -654,26 +657,22 @@ def bundle_js(out_dir: Path) -> None:
             None,
             "esbuild is not installed; run `npm ci` in the repository root",
         )
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError(BUNDLER, None, "node is not on PATH; install Node.js 20")
     command = [
-        str(ESBUILD),
-        str(JS_ENTRY),
-        "--bundle",
-        "--format=esm",
-        "--minify",
-        "--target=es2020",
-        "--legal-comments=none",
-        "--log-level=warning",
-        "--splitting",
+        node,
+        str(BUNDLER),
+        f"--entry={JS_ENTRY}",
         f"--outdir={out_dir / 'assets'}",
-        "--entry-names=app",
-        "--chunk-names=chunks/[name]-[hash]",
+        f"--model={MODEL_EXPORT_DIR / 'model.json'}",
     ]
     logger.debug("running %s", " ".join(command))
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, check=False
     )
     if result.stderr.strip():
-        logger.debug("esbuild output:\n%s", result.stderr.rstrip())
+        logger.debug("bundler output:\n%s", result.stderr.rstrip())
     if result.returncode != 0:
         first_error = next(
             (line.strip() for line in result.stderr.splitlines() if line.strip()),
