@@ -31,6 +31,7 @@ export function readHeatPalette(container) {
  */
 export function drawHeadPicker(picker, weights, palette) {
   const [, numHeads, n] = weights.shape;
+  delete picker.dataset.empty;
   for (const canvas of picker.querySelectorAll("canvas[data-layer][data-head]")) {
     const index = Number(canvas.dataset.layer) * numHeads + Number(canvas.dataset.head);
     const values = weights.data.subarray(index * n * n, (index + 1) * n * n);
@@ -50,8 +51,13 @@ export function drawHeadPicker(picker, weights, palette) {
   }
 }
 
-/** Blanks every image in the picker, for an empty sentence. */
+/**
+ * Blanks every image in the picker and marks it data-empty, for an empty
+ * sentence. The style sheet then draws each image as an empty frame, as
+ * blank as the matrix area, instead of the dark color of a zero weight.
+ */
 export function clearHeadPicker(picker) {
+  picker.dataset.empty = "";
   for (const canvas of picker.querySelectorAll("canvas")) {
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
   }
