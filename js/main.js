@@ -84,12 +84,15 @@ async function startDemo(root) {
   elements.causal.addEventListener("change", (event) => {
     store.update(
       { causal: elements.causal.checked },
-      { history: "push", inputTime: event.timeStamp },
+      { history: "push", coalesce: "causal", inputTime: event.timeStamp },
     );
   });
   elements.picker.addEventListener("change", (event) => {
     const { layer, head } = event.target.dataset;
-    store.update({ layer: Number(layer), head: Number(head) }, { history: "push" });
+    store.update(
+      { layer: Number(layer), head: Number(head) },
+      { history: "push", coalesce: "head" },
+    );
   });
   store.subscribe((state, changed) => {
     if (changed.has("sentence") && elements.input.value !== state.sentence) {

@@ -91,3 +91,104 @@ def test_head_thumbnails_empty_without_tokens(new_page, site_url, color_scheme):
     assert share_near(pixels, HEAT_0) > 0.2
     assert page.locator("#head-picker").get_attribute("data-empty") is None
     assert page.errors == []
+
+
+# History: quick changes share one entry
+
+
+def read_view(page):
+    """Return the view that the page shows: sentence, layer, head and mask."""
+    return page.evaluate(
+        """() => {
+          const table = document.querySelector("table.attention-matrix:not([hidden])");
+          const radio = document.querySelector("#head-picker input:checked");
+          return {
+            sentence: document.querySelector("#sentence").value,
+            layer: Number(table.dataset.layer),
+            head: Number(table.dataset.head),
+            radio: [Number(radio.dataset.layer), Number(radio.dataset.head)],
+            mask: document.querySelector("#causal-mask").checked,
+          };
+        }"""
+    )
+
+
+def wait_for_view(page, layer, head, mask):
+    page.wait_for_function(
+        """([layer, head, mask]) => {
+          const table = document.querySelector("table.attention-matrix:not([hidden])");
+          return table !== null
+            && table.dataset.layer === String(layer)
+            && table.dataset.head === String(head)
+            && document.querySelector("#causal-mask").checked === mask;
+        }""",
+        arg=[layer, head, mask],
+    )
+
+
+def history_length(page):
+    return page.evaluate("() => history.length")
+
+
+# Longer than the window in which head changes share one history entry.
+PAUSE_MS = 1300
+
+
+def test_arrowing_through_heads_adds_one_entry(page, site_url):
+    open_demo(page, site_url)
+    sentence = "The cat sat on the mat."
+    replace_text(page, sentence)
+    wait_live(page)
+    start = history_length(page)
+    page.check("#causal-mask")
+    page.wait_for_function("() => location.hash.includes('mask=1')")
+    assert history_length(page) == start + 1
+    page.wait_for_timeout(PAUSE_MS)
+
+    page.focus('#head-picker input[data-layer="0"][data-head="0"]')
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    wait_for_view(page, layer=1, head=3, mask=True)
+    page.wait_for_function("() => location.hash.includes('layer=2&head=4')")
+    assert history_length(page) == start + 2
+
+    page.wait_for_timeout(PAUSE_MS)
+    page.keyboard.press("ArrowLeft")
+    wait_for_view(page, layer=1, head=2, mask=True)
+    assert history_length(page) == start + 3
+
+    page.go_back()
+    wait_for_view(page, layer=1, head=3, mask=True)
+    view = read_view(page)
+    assert view["radio"] == [1, 3]
+    assert view["sentence"] == sentence
+
+    page.go_back()
+    wait_for_view(page, layer=0, head=0, mask=True)
+    view = read_view(page)
+    assert view["radio"] == [0, 0]
+    assert view["sentence"] == sentence
+
+    page.go_back()
+    wait_for_view(page, layer=0, head=0, mask=False)
+    assert read_view(page)["sentence"] == sentence
+    assert page.errors == []
+
+
+def test_head_change_after_back_adds_entry(page, site_url):
+    open_demo(page, site_url)
+    start = history_length(page)
+    page.get_by_role("radio", name="Layer 1, head 2").check()
+    wait_for_view(page, layer=0, head=1, mask=False)
+    page.go_back()
+    wait_for_view(page, layer=0, head=0, mask=False)
+
+    # Right after going back, a new choice must not overwrite the entry that
+    # the reader went back to.
+    page.get_by_role("radio", name="Layer 1, head 3").check()
+    wait_for_view(page, layer=0, head=2, mask=False)
+    page.wait_for_function("() => location.hash.includes('head=3')")
+    assert history_length(page) == start + 1
+    page.go_back()
+    wait_for_view(page, layer=0, head=0, mask=False)
+    assert page.errors == []
