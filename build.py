@@ -500,6 +500,7 @@ def model_values(model: ReferenceModel) -> dict[str, str]:
     frequencies = np.arctan2(first_row[0::2], first_row[1::2])
     return {
         "d_model": str(d_model),
+        "d_embedding": str(config["d_embedding"]),
         "num_heads": str(num_heads),
         "num_layers": str(config["num_layers"]),
         "d_k": str(d_k),

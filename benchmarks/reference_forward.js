@@ -68,13 +68,21 @@ globalThis.loadReferenceModel = async function loadReferenceModel(modelUrl) {
 
   function forward(ids, causal = false) {
     const n = ids.length;
-    let x = new Float32Array(n * dModel);
+    // The token table's rows, widened to d_model by the embedding projection.
+    const dEmbedding = config.d_embedding;
     const table = weights["embedding/token_embedding"];
+    const rows = new Float32Array(n * dEmbedding);
+    for (let position = 0; position < n; position++) {
+      const start = ids[position] * dEmbedding;
+      rows.set(table.subarray(start, start + dEmbedding), position * dEmbedding);
+    }
+    const zeros = new Float32Array(dModel);
+    let x = dense(rows, n, dEmbedding, weights["embedding/embedding_projection"], zeros, dModel);
     for (let position = 0; position < n; position++) {
       for (let i = 0; i < dModel; i++) {
         const angle = position / 10000 ** ((2 * Math.floor(i / 2)) / dModel);
         const encoding = Math.fround(i % 2 === 0 ? Math.sin(angle) : Math.cos(angle));
-        x[position * dModel + i] = table[ids[position] * dModel + i] + encoding;
+        x[position * dModel + i] += encoding;
       }
     }
 

@@ -1,8 +1,9 @@
 """Figures of the trained token embeddings: one row looked up, many projected.
 
-Both figures read `embedding/token_embedding`, the [vocab_size x d_model]
-matrix of the exported model, and turn words into ids with the model's own
-tokenizer, so they show exactly what the demo model adds up for a word.
+Both figures read the [vocab_size x d_model] embedding matrix of the exported
+model (the product of its token table and embedding projection) and turn
+words into ids with the model's own tokenizer, so they show exactly what the
+demo model adds up for a word.
 """
 
 import math
@@ -31,7 +32,6 @@ from .svg import (
     text,
 )
 
-EMBEDDING_WEIGHT = "embedding/token_embedding"
 SOURCE = "figures/embeddings.py"
 
 # The word whose embedding row the lookup figure draws.
@@ -108,7 +108,7 @@ def vertical_label(x: float, y: float, label: str) -> str:
 
 def embedding_lookup(figure_id: str, model: ReferenceModel) -> Figure:
     """Draw a token id selecting its row of the embedding matrix, and that row."""
-    matrix = model.weights[EMBEDDING_WEIGHT]
+    matrix = model.embedding_matrix()
     vocab_size, d_model = matrix.shape
     selected = token_id(model, LOOKUP_WORD)
     row = matrix[selected]
@@ -140,13 +140,12 @@ def embedding_lookup(figure_id: str, model: ReferenceModel) -> Figure:
     parts.append(text(42, 41, "tokenizer", font_size="10"))
     parts.append(box(4, 46, 60, 24))
     parts.append(text(34, 62, f"id {selected}", text_anchor="middle"))
+    # Left-aligned with the grid, so the arrow down the margin stays clear.
     parts.append(
         text(
-            left + grid_width / 2,
+            left,
             90,
-            f"embedding matrix: {vocab_size} rows (vocab_size) \u00d7 "
-            f"{d_model} columns (d_model)",
-            text_anchor="middle",
+            f"embedding matrix: {vocab_size} rows \u00d7 {d_model} columns",
         )
     )
 
@@ -171,19 +170,24 @@ def embedding_lookup(figure_id: str, model: ReferenceModel) -> Figure:
         previous = row_id
     grid_bottom = y
 
+    # The outline of the selected row: a wide stroke in the page's background
+    # color under a narrower one in the text color, visible against any cell
+    # color in light and dark mode.
+    outline = {
+        "x": left - 2,
+        "y": selected_y - 2,
+        "width": grid_width + 4,
+        "height": row_height + 4,
+        "fill": "none",
+    }
     parts.append(
         element(
             "rect",
-            {
-                "x": left - 1.5,
-                "y": selected_y - 1.5,
-                "width": grid_width + 3,
-                "height": row_height + 3,
-                "fill": "none",
-                "stroke": "currentColor",
-                "stroke-width": "2",
-            },
+            {**outline, "class": "figure-halo", "stroke": "#fff", "stroke-width": "5"},
         )
+    )
+    parts.append(
+        element("rect", {**outline, "stroke": "currentColor", "stroke-width": "2"})
     )
     # Elbow arrow from the id box down and into the selected row.
     middle_y = selected_y + row_height / 2
@@ -337,7 +341,7 @@ def same_group_neighbors(vectors: np.ndarray, groups: list[str]) -> int:
 def project_chosen_words(model: ReferenceModel) -> Projection:
     """Look up the embeddings of PCA_WORDS and project them to two dimensions."""
     words, groups, ids = chosen_words(model)
-    vectors = model.weights[EMBEDDING_WEIGHT][ids]
+    vectors = model.embedding_matrix()[ids]
     coordinates, explained = principal_components(vectors)
     return Projection(
         words, groups, coordinates, explained, same_group_neighbors(vectors, groups)
@@ -459,7 +463,7 @@ def place_labels(
 def embedding_pca(figure_id: str, model: ReferenceModel) -> Figure:
     """Draw the chosen words' embeddings on their first two principal components."""
     projection = project_chosen_words(model)
-    d_model = model.weights[EMBEDDING_WEIGHT].shape[1]
+    d_model = model.config["d_model"]
     group_names = list(PCA_WORDS)
     xs, ys = projection.coordinates[:, 0], projection.coordinates[:, 1]
 

@@ -16,6 +16,7 @@
 import { registerKernel } from "@tensorflow/tfjs-core/dist/base";
 import "@tensorflow/tfjs-backend-cpu/dist/base";
 import { FAST_CPU_KERNELS } from "./cpu_kernels.js";
+import { addNConfig } from "@tensorflow/tfjs-backend-cpu/dist/kernels/AddN.js";
 import { batchMatMulConfig } from "@tensorflow/tfjs-backend-cpu/dist/kernels/BatchMatMul.js";
 import { castConfig } from "@tensorflow/tfjs-backend-cpu/dist/kernels/Cast.js";
 import { concatConfig } from "@tensorflow/tfjs-backend-cpu/dist/kernels/Concat.js";
@@ -37,6 +38,7 @@ import { stridedSliceConfig } from "@tensorflow/tfjs-backend-cpu/dist/kernels/St
 
 const CPU_KERNELS = [
   ...FAST_CPU_KERNELS,
+  addNConfig,
   batchMatMulConfig,
   castConfig,
   concatConfig,

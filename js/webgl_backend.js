@@ -5,6 +5,7 @@
 import { registerKernel } from "@tensorflow/tfjs-core/dist/base";
 import "@tensorflow/tfjs-backend-webgl/dist/base";
 import { addConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/Add.js";
+import { addNConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/AddN.js";
 import { batchMatMulConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/BatchMatMul.js";
 import { castConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/Cast.js";
 import { concatConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/Concat.js";
@@ -30,6 +31,7 @@ import { transposeConfig } from "@tensorflow/tfjs-backend-webgl/dist/kernels/Tra
 
 const WEBGL_KERNELS = [
   addConfig,
+  addNConfig,
   batchMatMulConfig,
   castConfig,
   concatConfig,

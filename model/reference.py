@@ -141,6 +141,17 @@ class ReferenceModel:
     def output_names(self) -> tuple[str, ...]:
         return OUTPUT_NAMES
 
+    def embedding_matrix(self) -> np.ndarray:
+        """Return the (vocab_size, d_model) embedding matrix.
+
+        The model stores it as a product (see `model.transformer.Embedding`):
+        the token table times the embedding projection.
+        """
+        return (
+            self.weights["embedding/token_embedding"]
+            @ self.weights["embedding/embedding_projection"]
+        )
+
     def forward(self, token_ids, causal: bool = False) -> dict[str, np.ndarray]:
         """Run token_ids (n,) through the encoder; return every intermediate.
 
@@ -149,9 +160,8 @@ class ReferenceModel:
         token_ids = np.asarray(token_ids, dtype=np.int64)
         n, d = len(token_ids), self.config["d_model"]
 
-        token_embeddings = self.weights["embedding/token_embedding"][
-            token_ids
-        ]  # (n, d)
+        rows = self.weights["embedding/token_embedding"][token_ids]  # (n, e)
+        token_embeddings = rows @ self.weights["embedding/embedding_projection"]
         # The model adds the table in float32; round it the same way.
         positions = positional_encoding(n, d).astype(np.float32).astype(np.float64)
         x = token_embeddings + positions

@@ -6,7 +6,8 @@ scaled scores, attention weights, head outputs) a named tensor that the
 exported TensorFlow.js graph can return. It also lets the NumPy reference in
 `model/reference.py` mirror each line.
 
-Shapes in comments: B batch, n tokens, d d_model, h num_heads, d_k = d / h.
+Shapes in comments: B batch, n tokens, d d_model, e d_embedding, h num_heads,
+d_k = d / h.
 """
 
 from dataclasses import asdict, dataclass
@@ -29,6 +30,10 @@ class ModelConfig:
     vocab_size: int
     max_tokens: int = 32
     d_model: int = 32
+    # Width of the stored token table; a learned projection widens each row
+    # to d_model. Below d_model, this shrinks the largest weight of the
+    # download (see Embedding).
+    d_embedding: int = 16
     num_heads: int = 4
     num_layers: int = 2
     d_ff: int = 64
@@ -50,7 +55,14 @@ class ModelConfig:
 
 
 class Embedding(keras.layers.Layer):
-    """Token embedding plus the fixed sinusoidal positional encoding."""
+    """Token embedding plus the fixed sinusoidal positional encoding.
+
+    The (vocab_size, d_model) embedding matrix is kept as a product, as in
+    ALBERT: a (vocab_size, d_embedding) token table times a (d_embedding,
+    d_model) projection. With d_embedding 16 the table is half the size, and
+    it is most of the exported weights. `embedding_matrix` returns the
+    product.
+    """
 
     def __init__(self, config: ModelConfig, **kwargs):
         super().__init__(**kwargs)
@@ -60,17 +72,26 @@ class Embedding(keras.layers.Layer):
         ).astype(np.float32)
 
     def build(self, input_shape):
+        config = self.config
         self.token_embedding = self.add_weight(
             name="token_embedding",
-            shape=(self.config.vocab_size, self.config.d_model),
+            shape=(config.vocab_size, config.d_embedding),
             initializer=keras.initializers.RandomNormal(stddev=0.5),
         )
+        self.embedding_projection = self.add_weight(
+            name="embedding_projection",
+            shape=(config.d_embedding, config.d_model),
+            initializer=keras.initializers.GlorotUniform(),
+        )
+
+    def embedding_matrix(self):
+        """Return the (vocab_size, d_model) embedding matrix."""
+        return ops.matmul(self.token_embedding, self.embedding_projection)
 
     def call(self, token_ids):
         n = ops.shape(token_ids)[-1]
-        token_embeddings = ops.take(
-            self.token_embedding, token_ids, axis=0
-        )  # (B, n, d)
+        rows = ops.take(self.token_embedding, token_ids, axis=0)  # (B, n, e)
+        token_embeddings = ops.matmul(rows, self.embedding_projection)  # (B, n, d)
         positions = ops.convert_to_tensor(self.positional_table)[:n]  # (n, d)
         embedded = token_embeddings + positions
         return {
@@ -277,7 +298,7 @@ class MaskedLanguageModel(keras.Model):
 
         positions = ops.expand_dims(inputs["masked_positions"], -1)  # (B, P, 1)
         masked = ops.take_along_axis(hidden, positions, axis=1)  # (B, P, d)
-        embedding = self.encoder.embedding.token_embedding
+        embedding = self.encoder.embedding.embedding_matrix()  # (V, d)
         return ops.matmul(masked, ops.transpose(embedding)) + self.output_bias
 
 

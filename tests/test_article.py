@@ -230,16 +230,16 @@ def test_embedding_lookup_row_equals_weights(page, model):
         range(model.config["d_model"])
     )
     row = np.array([float(bar.attrs["data-value"]) for bar in bars])
-    expected = model.weights["embedding/token_embedding"][token_id]
+    expected = model.embedding_matrix()[token_id]
     np.testing.assert_array_equal(row, expected)
 
 
 def test_embedding_lookup_names_matrix_shape(page, model):
     figure = page.find("figure", id="figure-embedding-lookup")
-    vocab_size, d_model = model.weights["embedding/token_embedding"].shape
+    vocab_size, d_model = model.embedding_matrix().shape
 
     assert f"[{vocab_size} \u00d7 {d_model}]" in figure.find("figcaption").text()
-    assert f"{vocab_size} rows (vocab_size)" in figure.find("svg").text()
+    assert f"{vocab_size} rows \u00d7 {d_model} columns" in figure.find("svg").text()
 
 
 def test_pca_labels_are_chosen_words(page):
@@ -267,7 +267,7 @@ def test_pca_coordinates_match_covariance_eigenvectors(page, model):
     svg = page.find("figure", id="figure-embedding-pca").find("svg")
     points = svg.find_all("g", **{"class": "pca-point"})
     ids = [model.tokenizer.encode(p.attrs["data-word"]).ids[0] for p in points]
-    vectors = model.weights["embedding/token_embedding"][ids]
+    vectors = model.embedding_matrix()[ids]
     centered = vectors - vectors.mean(axis=0)
     eigenvalues, eigenvectors = np.linalg.eigh(centered.T @ centered)
     order = np.argsort(eigenvalues)[::-1]

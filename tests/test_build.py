@@ -476,7 +476,7 @@ BROKEN_INPUTS = {
         "02-beta.md",
         SECTION_B.replace("Text under", "Text {{ d_modle }} under"),
         "02-beta.md:7: unknown value {{ d_modle }}; known values: "
-        "behavior_sentences, d_ff, d_k, d_model,",
+        "behavior_sentences, d_embedding, d_ff, d_k, d_model,",
     ),
     "demo-without-sentence": (
         "02-beta.md",
