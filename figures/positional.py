@@ -23,6 +23,7 @@ from .svg import (
     fmt,
     fmt_label,
     heatmap_cells,
+    heatmap_image,
     line,
     svg_root,
     text,
@@ -43,7 +44,7 @@ def pe_heatmap(figure_id: str, model: ReferenceModel) -> Figure:
     width = legend_left + 40
     height = top + grid_height + 44
 
-    parts = [heatmap_cells(table, left, top, cell, cell)]
+    parts = [heatmap_image(table, left, top, cell, cell)]
     for dimension in range(0, d_model, 8):
         x = left + (dimension + 0.5) * cell
         parts.append(line(x, top + grid_height, x, top + grid_height + 4))

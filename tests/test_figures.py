@@ -1,7 +1,10 @@
 """Tests of the build-time figures in figures/, drawn from the exported model."""
 
+import base64
 import math
 import re
+import struct
+import zlib
 from html.parser import HTMLParser
 
 import numpy as np
@@ -64,28 +67,59 @@ def test_pe_position_one_for_d8():
     assert row == pytest.approx(expected, abs=1e-6)
 
 
-def test_heatmap_values_come_from_pe(model, d_model):
+def decode_png(data: bytes) -> np.ndarray:
+    """Decode an 8-bit RGB PNG without filters, the kind `png_bytes` writes."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, chunks = 8, {}
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        chunks[kind] = chunks.get(kind, b"") + body
+        offset += 12 + length
+    width, height, depth, color_type = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert (depth, color_type) == (8, 2)
+    raw = zlib.decompress(chunks[b"IDAT"])
+    rows = [raw[i * (1 + 3 * width) : (i + 1) * (1 + 3 * width)] for i in range(height)]
+    assert all(row[0] == 0 for row in rows)
+    pixels = np.frombuffer(b"".join(row[1:] for row in rows), dtype=np.uint8)
+    return pixels.reshape(height, width, 3)
+
+
+def heatmap_image_attrs(model) -> dict[str, str]:
     figure = figures.render_figure("pe-heatmap", "figure-test", model)
-    cells = [attrs for tag, attrs in parse_svg(figure.body) if "data-value" in attrs]
+    images = [attrs for tag, attrs in parse_svg(figure.body) if tag == "image"]
+    assert len(images) == 1
+    return images[0]
+
+
+def test_heatmap_pixels_come_from_pe(model, d_model):
+    href = heatmap_image_attrs(model)["href"]
+    prefix = "data:image/png;base64,"
+    assert href.startswith(prefix)
+    pixels = decode_png(base64.b64decode(href[len(prefix) :]))
     table = positional_encoding(32, d_model)
 
-    assert len(cells) == table.size
-    values = np.array([float(cell["data-value"]) for cell in cells])
-    np.testing.assert_allclose(values.reshape(table.shape), table, atol=1e-6)
-    for index in (0, 1, 33, 500, table.size - 1):
-        assert cells[index]["fill"] == figures.diverging_color(values[index])
+    assert pixels.shape == (*table.shape, 3)
+    for position, dimension in ((0, 0), (0, 1), (1, 0), (15, 12), (31, d_model - 1)):
+        color = "#" + bytes(pixels[position, dimension]).hex()
+        assert color == figures.diverging_color(table[position, dimension])
 
 
-def test_heatmap_cells_laid_out_by_row(model, d_model):
-    figure = figures.render_figure("pe-heatmap", "figure-test", model)
-    cells = [attrs for tag, attrs in parse_svg(figure.body) if "data-value" in attrs]
+def test_heatmap_image_covers_grid(model, d_model):
+    attrs = heatmap_image_attrs(model)
 
-    first, second, next_row = cells[0], cells[1], cells[d_model]
+    assert float(attrs["width"]) == pytest.approx(d_model * 9.0)
+    assert float(attrs["height"]) == pytest.approx(32 * 9.0)
+    assert attrs["preserveaspectratio"] == "none"  # the parser lowercases names
+    assert attrs["image-rendering"] == "pixelated"
 
-    assert float(second["x"]) > float(first["x"])
-    assert second["y"] == first["y"]
-    assert next_row["x"] == first["x"]
-    assert float(next_row["y"]) > float(first["y"])
+
+def test_png_bytes_rejects_float_pixels():
+    with pytest.raises(ValueError, match="uint8"):
+        svg.png_bytes(np.zeros((2, 2, 3)))
 
 
 def test_heatmap_axis_labels(model):
