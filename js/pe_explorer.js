@@ -6,7 +6,8 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-const WAVES = { width: 400, height: 170, left: 34, right: 10, top: 12, bottom: 28 };
+// The bottom margin has room for two lines: the tick labels, then the axis title.
+const WAVES = { width: 400, height: 182, left: 34, right: 10, top: 12, bottom: 40 };
 const CIRCLE = { size: 220, radius: 86 };
 
 /** Fetches and checks the explorer's data; throws with the reason on failure. */
@@ -44,6 +45,7 @@ export function drawExplorer(root, data, { pair, offset, position }) {
     block[1][0] * start[0] + block[1][1] * start[1],
   ];
   const target = [sines[position + offset], cosines[position + offset]];
+  const turn = measureTurn(data.rotations, pair, offset);
 
   drawWaves(root.querySelector("svg.pe-waves"), sines, cosines, position, offset);
   drawCircle(root.querySelector("svg.pe-circle"), sines, cosines, start, rotated, target);
@@ -57,7 +59,7 @@ export function drawExplorer(root, data, { pair, offset, position }) {
     "start": formatPair(start),
     "rotated": formatPair(rotated),
     "target": formatPair(target),
-    "angle": `${formatNumber(Math.atan2(block[0][1], block[0][0]))} rad`,
+    "angle": formatTurn(turn),
     "position": String(position),
     "target-position": String(position + offset),
     "offset": String(offset),
@@ -71,6 +73,38 @@ export function drawExplorer(root, data, { pair, offset, position }) {
   for (const [name, vector] of Object.entries({ start, rotated, target })) {
     root.querySelector(`[data-readout="${name}"]`).dataset.value = JSON.stringify(vector);
   }
+  const angleReadout = root.querySelector('[data-readout="angle"]');
+  angleReadout.dataset.value = String(turn.angle);
+  angleReadout.dataset.turns = String(turn.turns);
+}
+
+/**
+ * Measures the turn of M_k for dimension pair `pair` and offset k = `offset`.
+ * Returns { angle, turns }, where angle in [0, 2π) is what the matrix turns
+ * by and turns counts the full turns in k·ω, the phase that the pair
+ * advances over k positions.
+ */
+function measureTurn(rotations, pair, offset) {
+  const fullTurn = 2 * Math.PI;
+  const block = rotations[offset][pair];
+  // atan2 returns (−π, π]. Adding a full turn to a tiny negative angle can
+  // round to exactly 2π, which is the same turn as 0.
+  let angle = Math.atan2(block[0][1], block[0][0]);
+  if (angle < 0) angle += fullTurn;
+  if (angle >= fullTurn) angle = 0;
+  if (offset === 0) return { angle, turns: 0 };
+
+  // M_k is M_1 applied k times, and M_1 turns by ω ≤ 1 rad, so k·ω is k times
+  // the angle of M_1.
+  const step = rotations[1][pair];
+  const phase = offset * Math.atan2(step[0][1], step[0][0]);
+  return { angle, turns: Math.max(0, Math.round((phase - angle) / fullTurn)) };
+}
+
+function formatTurn({ angle, turns }) {
+  const text = `${formatNumber(angle)} rad`;
+  if (turns === 0) return text;
+  return `${text} plus ${turns} full ${turns === 1 ? "turn" : "turns"}`;
 }
 
 function drawWaves(svg, sines, cosines, position, offset) {
@@ -86,9 +120,9 @@ function drawWaves(svg, sines, cosines, position, offset) {
     text("1", left - 6, y(1), "end"),
     text("0", left - 6, y(0), "end"),
     text("−1", left - 6, y(-1), "end"),
-    text("position", (left + width - right) / 2, height - 8, "middle"),
-    text("0", x(0), height - 8, "middle"),
-    text(String(count - 1), x(count - 1), height - 8, "end"),
+    text("0", x(0), height - bottom + 12, "middle"),
+    text(String(count - 1), x(count - 1), height - bottom + 12, "end"),
+    text("position", (left + width - right) / 2, height - 10, "middle"),
   ];
   const path = (values) => values.map((value, index) => `${x(index)},${y(value)}`).join(" ");
   const curves = [

@@ -2,6 +2,8 @@
 the color schemes that readers use, in headless Chromium."""
 
 import base64
+import json
+import math
 
 import numpy as np
 import pytest
@@ -191,4 +193,81 @@ def test_head_change_after_back_adds_entry(page, site_url):
     assert history_length(page) == start + 1
     page.go_back()
     wait_for_view(page, layer=0, head=0, mask=False)
+    assert page.errors == []
+
+
+# Positional-encoding explorer: labels and the angle of M_k
+
+
+def open_explorer(page, site_url):
+    page.goto(site_url)
+    page.click("#pe-explorer summary")
+    page.wait_for_selector("#pe-explorer .pe-body:not([hidden])")
+
+
+def set_slider(page, selector, value):
+    """Move a range input to `value` with the keyboard, as a reader would."""
+    page.focus(selector)
+    page.keyboard.press("Home")
+    for _ in range(value - int(page.input_value(selector))):
+        page.keyboard.press("ArrowRight")
+    assert int(page.input_value(selector)) == value
+
+
+@pytest.mark.parametrize("pair", [0, 2, 15])
+@pytest.mark.parametrize("offset", [1, 7, 32])
+def test_explorer_angle_within_one_turn(page, site_url, built_site, pair, offset):
+    data = json.loads((built_site / "assets" / "pe-explorer.json").read_text())
+    open_explorer(page, site_url)
+    set_slider(page, "#pe-pair", pair)
+    set_slider(page, "#pe-offset", offset)
+
+    readout = page.locator('#pe-explorer [data-readout="angle"]')
+    angle = float(readout.get_attribute("data-value"))
+    turns = int(readout.get_attribute("data-turns"))
+    frequency = 1 / 10000 ** (2 * pair / data["d_model"])
+    total = offset * frequency
+    assert 0 <= angle < 2 * math.pi
+    assert turns == math.floor(total / (2 * math.pi))
+    assert turns * 2 * math.pi + angle == pytest.approx(total, abs=1e-4)
+
+    text = readout.text_content()
+    assert text.startswith(f"{angle:.4f} rad")
+    assert "−" not in text
+    if turns == 0:
+        assert "turn" not in text
+    else:
+        assert f"plus {turns} full turn" in text
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_explorer_axis_labels_do_not_overlap(new_page, site_url, width):
+    page = new_page(viewport={"width": width, "height": 900})
+    open_explorer(page, site_url)
+    boxes = page.eval_on_selector_all(
+        "#pe-explorer svg.pe-waves text",
+        """(texts) => texts.map((text) => {
+          const box = text.getBoundingClientRect();
+          return {
+            text: text.textContent,
+            left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+          };
+        })""",
+    )
+    for index, first in enumerate(boxes):
+        for second in boxes[index + 1 :]:
+            overlap = (
+                first["left"] < second["right"]
+                and second["left"] < first["right"]
+                and first["top"] < second["bottom"]
+                and second["top"] < first["bottom"]
+            )
+            assert not overlap, (first["text"], second["text"])
+
+    # The axis title sits on its own line under the tick labels, so no font
+    # or label length can make them meet.
+    title = next(box for box in boxes if box["text"] == "position")
+    last_tick = next(box for box in boxes if box["text"] == "63")
+    assert title["top"] >= last_tick["bottom"]
     assert page.errors == []
