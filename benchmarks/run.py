@@ -8,7 +8,8 @@ Usage: .venv/bin/python benchmarks/run.py [--site DIR] [--output FILE]
 
 - the first view: time from navigation to the first live matrices, the
   model's load time, and the bytes of every file the first view fetches,
-  raw and gzip-compressed at level 9, over --loads cold page loads;
+  raw, gzip-compressed at level 9, and as sent (gzip for text files, raw
+  for the binary weight shard), over --loads cold page loads;
 - each live update while typing at the end of a 12-token and a 32-token
   sentence, on the CPU and the WebGL backend. The page's User Timing
   measures give "attention-update" (input event to matrices drawn) and
@@ -64,8 +65,13 @@ TARGETS = {
     "first_live_ms": 1000,
     "update_median_ms": 16,
     "update_p95_ms": 33,
-    "first_view_gzip_bytes": 250 * 1024,
+    "first_view_sent_bytes": 250_000,
 }
+
+# Suffixes of the text files that a static host such as GitHub Pages sends
+# gzip-compressed. Binary files, among them the weight shard (*.bin, served
+# as application/octet-stream), count at their raw size.
+COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt"}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -137,9 +143,13 @@ def measure_first_view(browser, base_url: str, site: Path, loads: int) -> dict:
             file = site / path
             if file.is_file():
                 data = file.read_bytes()
+                compressed = len(gzip.compress(data, compresslevel=9, mtime=0))
                 files[path] = {
                     "raw": len(data),
-                    "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+                    "gzip": compressed,
+                    "sent": (
+                        compressed if file.suffix in COMPRESSED_SUFFIXES else len(data)
+                    ),
                 }
         context.close()
     return {
@@ -148,6 +158,7 @@ def measure_first_view(browser, base_url: str, site: Path, loads: int) -> dict:
         "files": dict(sorted(files.items())),
         "total_raw": sum(file["raw"] for file in files.values()),
         "total_gzip": sum(file["gzip"] for file in files.values()),
+        "total_sent": sum(file["sent"] for file in files.values()),
     }
 
 
@@ -379,6 +390,10 @@ def kib(size: int) -> str:
     return f"{size / 1024:.1f} KiB"
 
 
+def kilobytes(size: int) -> str:
+    return f"{size / 1000:.1f} kB"
+
+
 def target_rows(results: dict, loads: int) -> list[str]:
     """Return the Markdown rows that compare the measures with TARGETS."""
     first = results["first_view"]
@@ -411,10 +426,10 @@ def target_rows(results: dict, loads: int) -> list[str]:
         f"{verdict(value, limit)} |"
         for name, value, limit, unit in rows
     ]
-    size, limit = first["total_gzip"], TARGETS["first_view_gzip_bytes"]
+    size, limit = first["total_sent"], TARGETS["first_view_sent_bytes"]
     lines.append(
-        f"| First view, gzip -9 | ≤ {kib(limit)} | {kib(size)} | "
-        f"{verdict(size, limit)} |"
+        f"| First view as sent (text gzip -9, weights raw) | ≤ {kilobytes(limit)} | "
+        f"{kilobytes(size)} | {verdict(size, limit)} |"
     )
     return lines
 
@@ -468,17 +483,22 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
         f"from the script's start to a loaded model): median "
         f"{first['model_load_ms']['median']:.0f} ms.",
         "",
-        "| File | Bytes | gzip -9 |",
-        "| --- | ---: | ---: |",
+        "| File | Bytes | gzip -9 | Sent |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for path, sizes in first["files"].items():
-        lines.append(f"| `{path}` | {sizes['raw']:,} | {sizes['gzip']:,} |")
+        lines.append(
+            f"| `{path}` | {sizes['raw']:,} | {sizes['gzip']:,} | {sizes['sent']:,} |"
+        )
     lines += [
-        f"| Total | {first['total_raw']:,} | {first['total_gzip']:,} |",
+        f"| Total | {first['total_raw']:,} | {first['total_gzip']:,} | "
+        f"{first['total_sent']:,} |",
         "",
-        "GitHub Pages compresses text files with gzip; whether it compresses the",
-        "binary weight shard depends on its content type, so the gzip column is",
-        "what the first view costs when every file is compressed.",
+        "GitHub Pages sends text files (HTML, JavaScript, CSS, JSON) with gzip.",
+        "The Sent column assumes it sends the binary weight shard, served as",
+        "`application/octet-stream`, uncompressed, so the shard counts at its",
+        "raw size; compressing it as well would save the difference between its",
+        "two columns.",
         "",
         "Code that loads on demand with `import()` (the WebGL backend, the",
         "step-through, the explorer) sits in `assets/chunks/` and is not part of",

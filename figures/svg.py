@@ -232,7 +232,7 @@ def png_bytes(pixels: np.ndarray) -> bytes:
     height, width, channels = pixels.shape
     if channels != 3 or pixels.dtype != np.uint8:
         raise ValueError(
-            f"expected (height, width, 3) uint8 pixels, got {pixels.shape}"
+            f"invalid pixels: expected (height, width, 3) uint8, got {pixels.shape} {pixels.dtype}"
         )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
