@@ -278,7 +278,7 @@ def heatmap_image(
             "width": columns * cell_width,
             "height": rows * cell_height,
             "preserveAspectRatio": "none",
-            "image-rendering": "pixelated",
+            "class": "pixelated",
             "href": f"data:image/png;base64,{encoded}",
         },
     )

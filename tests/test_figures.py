@@ -114,7 +114,7 @@ def test_heatmap_image_covers_grid(model, d_model):
     assert float(attrs["width"]) == pytest.approx(d_model * 9.0)
     assert float(attrs["height"]) == pytest.approx(32 * 9.0)
     assert attrs["preserveaspectratio"] == "none"  # the parser lowercases names
-    assert attrs["image-rendering"] == "pixelated"
+    assert attrs["class"] == "pixelated"
 
 
 def test_png_bytes_rejects_float_pixels():
