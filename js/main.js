@@ -29,6 +29,7 @@ import {
   useBackend,
   useFirstWorkingBackend,
 } from "./model.js";
+import { bindScrollCue } from "./scroll_cue.js";
 import { setUpStepThrough } from "./step_panel.js";
 import { createStore } from "./store.js";
 import { Tokenizer } from "./tokenizer.js";
@@ -42,6 +43,7 @@ async function startDemo(root) {
     status: root.querySelector("#demo-status"),
     strip: root.querySelector(".token-strip"),
     grid: root.querySelector("#attention-matrices"),
+    gridFrame: root.querySelector(".attention-scroll"),
     picker: root.querySelector("#head-picker"),
     causal: root.querySelector("#causal-mask"),
     detail: root.querySelector("#attention-detail"),
@@ -135,6 +137,7 @@ async function startDemo(root) {
 
   const view = createAttentionView(elements, readHeatPalette(root));
   const stepThrough = setUpStepThrough(elements.stepThrough, store);
+  const updateScrollCue = bindScrollCue(elements.grid, elements.gridFrame);
   let current = null;
 
   // Recomputes the model's outputs for the state, or returns null after
@@ -212,6 +215,7 @@ async function startDemo(root) {
     if (selectionChanged) view.drawSelection(current, state);
     if (selectionChanged || changed.has("highlight")) view.drawHighlight(current, state);
     if (selectionChanged || changed.has("step")) stepThrough.draw(state, current);
+    if (selectionChanged) updateScrollCue();
     if (redrawn) {
       performance.measure("attention-update", { start: started });
       announceResult(performance.now() - started);

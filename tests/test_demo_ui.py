@@ -10,8 +10,9 @@ import pytest
 
 from tests.test_demo import open_demo, replace_text, wait_live
 
-# Decodes a PNG data URL inside the page and returns its pixels as a flat
-# RGBA list, so screenshots can be checked without an imaging library.
+# Decodes a PNG data URL inside the page and returns its size and its pixels
+# as a flat RGBA list, so screenshots can be checked without an imaging
+# library.
 DECODE_PNG = """async (url) => {
   const image = new Image();
   image.src = url;
@@ -21,7 +22,8 @@ DECODE_PNG = """async (url) => {
   canvas.height = image.height;
   const context = canvas.getContext("2d");
   context.drawImage(image, 0, 0);
-  return Array.from(context.getImageData(0, 0, image.width, image.height).data);
+  const { data } = context.getImageData(0, 0, image.width, image.height);
+  return { width: image.width, height: image.height, data: Array.from(data) };
 }"""
 
 # The color of .heat-0 in style.css, the lowest step of the heat scale.
@@ -54,17 +56,112 @@ def new_page(browser):
 
 
 def screenshot_pixels(page, locator):
-    """Return the on-screen pixels of `locator` as an (n, 3) array of RGB."""
+    """Return the on-screen pixels of `locator` as a (height, width, 3) array."""
     png = locator.screenshot(animations="disabled")
     url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    data = np.array(page.evaluate(DECODE_PNG, url), dtype=float)
-    return data.reshape(-1, 4)[:, :3]
+    image = page.evaluate(DECODE_PNG, url)
+    data = np.array(image["data"], dtype=float)
+    return data.reshape(image["height"], image["width"], 4)[:, :, :3]
 
 
 def share_near(pixels, color, tolerance=24):
     """Return the share of pixels within `tolerance` of an RGB color."""
-    distance = np.linalg.norm(pixels - np.array(color, dtype=float), axis=1)
+    rgb = pixels.reshape(-1, 3)
+    distance = np.linalg.norm(rgb - np.array(color, dtype=float), axis=1)
     return float(np.mean(distance <= tolerance))
+
+
+# Attention matrix: scroll cues at a phone's width
+
+
+def cue_opacities(page):
+    """Return the opacity of the matrix's start and end scroll cues."""
+    return page.evaluate(
+        """() => {
+          const frame = document.querySelector(".attention-scroll");
+          return {
+            start: Number(getComputedStyle(frame, "::before").opacity),
+            end: Number(getComputedStyle(frame, "::after").opacity),
+          };
+        }"""
+    )
+
+
+def wait_for_cues(page, start, end):
+    page.wait_for_function(
+        """([start, end]) => {
+          const frame = document.querySelector(".attention-scroll");
+          return Number(getComputedStyle(frame, "::before").opacity) === start
+            && Number(getComputedStyle(frame, "::after").opacity) === end;
+        }""",
+        arg=[start, end],
+    )
+
+
+def end_edge_change(page):
+    """Return how much the end cue changes the pixels at the matrix's end edge,
+    as the mean difference per channel over the cue's width."""
+    frame = page.locator(".attention-scroll")
+    width = round(
+        page.evaluate(
+            """() => parseFloat(getComputedStyle(
+              document.querySelector(".attention-scroll"), "::after").width)"""
+        )
+    )
+    with_cue = screenshot_pixels(page, frame)[:, -width:]
+    style = page.add_style_tag(
+        content=".attention-scroll::after { opacity: 0 !important; }"
+    )
+    without_cue = screenshot_pixels(page, frame)[:, -width:]
+    style.evaluate("(element) => element.remove()")
+    return float(np.mean(np.abs(with_cue - without_cue)))
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_narrow_matrix_shows_scroll_cues(new_page, site_url, color_scheme):
+    page = new_page(
+        viewport={"width": 360, "height": 800},
+        color_scheme=color_scheme,
+        reduced_motion="reduce",
+    )
+    open_demo(page, site_url, "#s=The+animal+didn%27t+cross+the+street+because+it")
+    grid = page.locator("#attention-matrices")
+    assert grid.evaluate("(box) => box.scrollWidth > box.clientWidth + 20")
+    assert grid.get_attribute("role") == "region"
+    assert grid.get_attribute("aria-label") == "Attention matrices"
+    assert grid.get_attribute("tabindex") == "0"
+
+    wait_for_cues(page, start=0, end=1)
+    assert end_edge_change(page) > 10
+
+    page.focus("#head-picker input:checked")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "attention-matrices"
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """() => {
+          const box = document.querySelector("#attention-matrices");
+          return box.scrollLeft >= box.scrollWidth - box.clientWidth - 1;
+        }"""
+    )
+    wait_for_cues(page, start=1, end=0)
+
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    wait_for_cues(page, start=1, end=1)
+    assert page.errors == []
+
+
+def test_wide_matrix_shows_no_scroll_cues(new_page, site_url):
+    page = new_page(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    open_demo(page, site_url, "#s=The+cat+sat.")
+    grid = page.locator("#attention-matrices")
+    assert grid.evaluate("(box) => box.scrollWidth <= box.clientWidth")
+    wait_for_cues(page, start=0, end=0)
+    assert grid.get_attribute("tabindex") is None
+    assert cue_opacities(page) == {"start": 0, "end": 0}
+    assert page.errors == []
 
 
 # Head picker: empty state
