@@ -368,3 +368,58 @@ def test_explorer_axis_labels_do_not_overlap(new_page, site_url, width):
     last_tick = next(box for box in boxes if box["text"] == "63")
     assert title["top"] >= last_tick["bottom"]
     assert page.errors == []
+
+
+# Figures at a phone's width
+
+READ_FIGURE_TEXT = """(svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll("text")].map(
+    (text) => parseFloat(getComputedStyle(text).fontSize) * scale);
+  const box = svg.closest(".figure-scroll");
+  return {
+    id: svg.closest("figure").id,
+    smallest: Math.min(...sizes),
+    tabIndex: box.tabIndex,
+    scrolls: box.scrollWidth > box.clientWidth,
+  };
+}"""
+
+# The smallest text size, in CSS pixels, that a figure may show.
+MIN_FIGURE_TEXT_PX = 10
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_narrow_figures_keep_text_legible(new_page, site_url, javascript):
+    page = new_page(
+        viewport={"width": 360, "height": 800}, java_script_enabled=javascript
+    )
+    page.goto(site_url)
+    figures = page.locator("svg.figure-svg")
+    assert figures.count() > 0
+
+    for index in range(figures.count()):
+        figure = figures.nth(index).evaluate(READ_FIGURE_TEXT)
+        assert figure["smallest"] >= MIN_FIGURE_TEXT_PX - 0.05, figure["id"]
+        assert figure["tabIndex"] == 0, figure["id"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.errors == []
+
+
+def test_narrow_figure_scrolls_by_keyboard(new_page, site_url):
+    page = new_page(viewport={"width": 360, "height": 800})
+    page.goto(site_url)
+    boxes = page.locator(".figure-scroll")
+    wide = [
+        index
+        for index in range(boxes.count())
+        if boxes.nth(index).evaluate("(box) => box.scrollWidth > box.clientWidth")
+    ]
+    assert wide
+
+    box = boxes.nth(wide[0])
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(box) => box.scrollLeft > 0", arg=box.element_handle())
+    assert page.errors == []
