@@ -19,6 +19,11 @@ export function stateFromLocation(defaults, limits) {
   return parsed === null ? null : { ...defaults, ...parsed };
 }
 
+/** Returns whether location.hash sets demo state, as a shared link's does. */
+export function locationHasState(limits) {
+  return parseFragment(location.hash, limits) !== null;
+}
+
 /**
  * Milliseconds after the last keystroke before the typed sentence is written
  * to the URL. history.replaceState took about 3 ms per call in a trace of

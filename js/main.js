@@ -18,8 +18,9 @@ import { createAttentionView } from "./attention_view.js";
 import { installConsoleApi } from "./console_api.js";
 import { setUpExplorer } from "./explorer_panel.js";
 import { readHeatPalette } from "./head_picker.js";
-import { bindHistory, stateFromLocation } from "./history_sync.js";
+import { bindHistory, locationHasState, stateFromLocation } from "./history_sync.js";
 import { bindInteractions } from "./interactions.js";
+import { findLinkTarget, pinToTop } from "./link_scroll.js";
 import { resultMessage } from "./messages.js";
 import {
   findNonFiniteOutput,
@@ -70,6 +71,8 @@ async function startDemo(root) {
   });
   elements.input.value = store.state.sentence;
   elements.input.dir = "auto";
+  const linkTarget = findLinkTarget(root, locationHasState(limits));
+  const settleScroll = linkTarget ? pinToTop(linkTarget) : null;
 
   // The explorer needs no model, so it works even when the model fails.
   setUpExplorer(elements.explorer, store);
@@ -131,6 +134,7 @@ async function startDemo(root) {
       "error",
     );
     api.fail(error);
+    settleScroll?.();
     return;
   }
   performance.measure("model-load", "model-load-start");
@@ -242,6 +246,7 @@ async function startDemo(root) {
 
   store.update({ backend: getBackend() }, { history: "none" });
   performance.mark("attention-first-draw");
+  settleScroll?.();
   api.connect({ model, tokenizer, switchBackend });
 }
 

@@ -4,10 +4,12 @@ the color schemes that readers use, in headless Chromium."""
 import base64
 import json
 import math
+import time
 
 import numpy as np
 import pytest
 
+from tests.conftest import QuietHandler, serve_directory
 from tests.test_demo import open_demo, replace_text, wait_live
 
 # Decodes a PNG data URL inside the page and returns its size and its pixels
@@ -422,4 +424,141 @@ def test_narrow_figure_scrolls_by_keyboard(new_page, site_url):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(box) => box.scrollLeft > 0", arg=box.element_handle())
+    assert page.errors == []
+
+
+# Shared links: the demo at the top of the viewport
+
+SHARED_FRAGMENT = "#s=The+cat+sat+on+the+mat.&layer=2&head=3&mask=0"
+
+DEMO_TOP = "() => document.querySelector('#demo').getBoundingClientRect().top"
+
+# Resolves once fonts have loaded and two more frames have been drawn.
+AFTER_LAYOUT = """() => document.fonts.ready.then(() => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(resolve))))"""
+
+# Grows the paragraph before the demo by 240 px shortly after the document
+# is parsed, as a late font or MathML layout would. Scroll anchoring is off,
+# so that the browser cannot do the script's realignment in its place.
+SHIFT_ABOVE_DEMO = """
+document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.style.overflowAnchor = "none";
+  setTimeout(() => {
+    const demo = document.getElementById("demo");
+    let above = demo.previousElementSibling;
+    while (above && above.getBoundingClientRect().height === 0) {
+      above = above.previousElementSibling;
+    }
+    above.style.paddingTop = "240px";
+    above.dataset.shifted = "";
+  }, 100);
+});
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_shared_link_puts_demo_at_top(new_page, site_url, width):
+    page = new_page(viewport={"width": width, "height": 800})
+    page.goto(site_url + SHARED_FRAGMENT)
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    assert abs(page.evaluate(DEMO_TOP)) <= 3
+
+    page.wait_for_timeout(1000)
+    assert abs(page.evaluate(DEMO_TOP)) <= 3
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_shared_link_survives_shift_above(new_page, slow_model_url, width):
+    page = new_page(viewport={"width": width, "height": 800})
+    page.add_init_script(SHIFT_ABOVE_DEMO)
+    page.goto(slow_model_url + SHARED_FRAGMENT)
+    page.wait_for_selector("[data-shifted]", state="attached")
+    page.evaluate(AFTER_LAYOUT)
+    assert page.get_attribute("table.attention-matrix", "data-source") == "static"
+    assert abs(page.evaluate(DEMO_TOP)) <= 3
+
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    assert abs(page.evaluate(DEMO_TOP)) <= 3
+    assert page.errors == []
+
+
+def test_plain_link_does_not_scroll(page, site_url):
+    open_demo(page, site_url)
+    page.evaluate(AFTER_LAYOUT)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => scrollY") == 0
+    assert page.errors == []
+
+
+SECTION_TOP = """() => document.getElementById("positional-encoding")
+  .getBoundingClientRect().top"""
+
+
+def test_section_link_keeps_its_target(page, site_url):
+    page.goto(site_url + "#positional-encoding")
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    # The section keeps the style sheet's scroll margin of 1rem above it.
+    assert abs(page.evaluate(SECTION_TOP) - 16) <= 3
+
+    page.wait_for_timeout(1000)
+    assert abs(page.evaluate(SECTION_TOP) - 16) <= 3
+    assert page.errors == []
+
+
+# Seconds by which the test server delays model.json.
+MODEL_DELAY_S = 1.5
+
+
+class SlowModelHandler(QuietHandler):
+    """Serve the site, but model.json only after MODEL_DELAY_S, so the page
+    stays in its loading state for a while."""
+
+    def do_GET(self):
+        if self.path.endswith("/model.json"):
+            time.sleep(MODEL_DELAY_S)
+        super().do_GET()
+
+
+@pytest.fixture
+def slow_model_url(built_site):
+    with serve_directory(built_site, SlowModelHandler) as url:
+        yield url
+
+
+def test_reader_scroll_ends_alignment(new_page, slow_model_url):
+    page = new_page(viewport={"width": 360, "height": 800})
+    page.goto(slow_model_url + SHARED_FRAGMENT)
+    page.wait_for_function("() => scrollY > 0")
+    assert abs(page.evaluate(DEMO_TOP)) <= 3
+
+    page.mouse.move(180, 400)
+    page.mouse.wheel(0, 600)
+    page.wait_for_function(
+        "() => document.querySelector('#demo').getBoundingClientRect().top < -300"
+    )
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    assert page.evaluate(DEMO_TOP) < -300
+    assert page.errors == []
+
+
+def test_reload_keeps_reader_position(new_page, site_url):
+    page = new_page(viewport={"width": 1280, "height": 800})
+    page.goto(site_url + SHARED_FRAGMENT)
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    page.mouse.move(640, 400)
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("() => scrollY > 2000")
+    position = page.evaluate("() => scrollY")
+
+    page.reload()
+    wait_live(page)
+    page.evaluate(AFTER_LAYOUT)
+    page.wait_for_timeout(500)
+    assert abs(page.evaluate("() => scrollY") - position) <= 3
     assert page.errors == []
