@@ -232,7 +232,8 @@ def png_bytes(pixels: np.ndarray) -> bytes:
     height, width, channels = pixels.shape
     if channels != 3 or pixels.dtype != np.uint8:
         raise ValueError(
-            f"invalid pixels: expected (height, width, 3) uint8, got {pixels.shape} {pixels.dtype}"
+            "invalid pixels: expected (height, width, 3) uint8, "
+            f"got {pixels.shape} {pixels.dtype}"
         )
 
     def chunk(kind: bytes, data: bytes) -> bytes:

@@ -42,6 +42,7 @@ async function startDemo(root) {
   const elements = {
     input: root.querySelector("#sentence"),
     status: root.querySelector("#demo-status"),
+    announcement: root.querySelector("#demo-announcement"),
     strip: root.querySelector(".token-strip"),
     grid: root.querySelector("#attention-matrices"),
     gridFrame: root.querySelector(".attention-scroll"),
@@ -109,7 +110,7 @@ async function startDemo(root) {
     }
   });
 
-  const announce = createAnnouncer(elements.status);
+  const announce = createAnnouncer(elements.status, elements.announcement);
   const api = installConsoleApi();
   announce("Loading the model…", "loading");
 

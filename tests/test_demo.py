@@ -627,39 +627,61 @@ def test_keyboard_only_operation(page, site_url):
     assert page.errors == []
 
 
-def test_status_waits_for_typing_to_pause(page, site_url):
+def test_announcement_waits_for_typing_pause(page, site_url):
     open_demo(page, site_url)
-    status = page.locator("#demo-status")
-    assert status.get_attribute("role") == "status"
-    assert status.get_attribute("aria-live") == "polite"
+    live = page.locator("#demo-announcement")
+    assert live.get_attribute("role") == "status"
+    assert live.get_attribute("aria-live") == "polite"
+    assert page.locator("#demo-status").get_attribute("aria-live") is None
     wait_for_status(page, "Computed")
+    page.wait_for_function(
+        "() => document.querySelector('#demo-announcement').textContent"
+        " === document.querySelector('#demo-status').textContent"
+    )
 
     # Twenty keystrokes in one task: no timer can fire in between, so the
-    # status keeps its text until typing pauses.
-    texts = page.evaluate(
+    # live region keeps its text until typing pauses, while the visible
+    # status line follows every keystroke.
+    seen = page.evaluate(
         """() => {
           const input = document.querySelector("#sentence");
-          const status = document.querySelector("#demo-status");
-          const seen = new Set([status.textContent]);
+          const visible = document.querySelector("#demo-status");
+          const live = document.querySelector("#demo-announcement");
+          const seen = { visible: [], live: new Set([live.textContent]) };
           for (let i = 0; i < 20; i++) {
             input.value = "the cat sat on the mat " + "and the dog ".repeat(i % 3);
             input.dispatchEvent(new Event("input", { bubbles: true }));
-            seen.add(status.textContent);
+            seen.visible.push(visible.textContent);
+            seen.live.add(live.textContent);
           }
-          return [...seen];
+          return { visible: seen.visible, live: [...seen.live] };
         }"""
     )
-    assert len(texts) == 1
+    assert len(seen["live"]) == 1
+    token_counts = [
+        len(
+            inspect_sentence("the cat sat on the mat " + "and the dog " * (i % 3))[
+                "tokens"
+            ]
+        )
+        for i in range(20)
+    ]
+    for text, count in zip(seen["visible"], token_counts, strict=True):
+        assert f"for {count} tokens" in text
     final_tokens = len(inspect_sentence(page.input_value("#sentence"))["tokens"])
-    wait_for_status(page, f"for {final_tokens} tokens")
+    page.wait_for_function(
+        "(text) => document.querySelector('#demo-announcement').textContent"
+        ".includes(text)",
+        arg=f"for {final_tokens} tokens",
+    )
 
-    # A change of kind, here to an empty sentence, is written at once.
+    # A change of kind, here to an empty sentence, is announced at once.
     message = page.evaluate(
         """() => {
           const input = document.querySelector("#sentence");
           input.value = "";
           input.dispatchEvent(new Event("input", { bubbles: true }));
-          return document.querySelector("#demo-status").textContent;
+          return document.querySelector("#demo-announcement").textContent;
         }"""
     )
     assert "Type a sentence" in message
