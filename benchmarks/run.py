@@ -30,6 +30,7 @@ import http.server
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -337,10 +338,29 @@ def measure_build(runs: int) -> dict:
     return {"runs": runs, "median_s": statistics.median(seconds), "min_s": min(seconds)}
 
 
+def count_kernel_calls() -> int:
+    """Return the kernel calls of one forward pass, as list_kernels.mjs counts."""
+    result = subprocess.run(
+        ["node", str(ROOT / "benchmarks" / "list_kernels.mjs")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"kernel calls per forward pass: (\d+)", result.stdout)
+    if found is None:
+        raise RuntimeError(
+            "benchmarks/list_kernels.mjs printed no kernel count "
+            f"(exit status {result.returncode}): {result.stderr.strip()[-500:]}"
+        )
+    return int(found.group(1))
+
+
 def run(site: Path, loads: int, keystrokes: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     results = {"load_average_start": os.getloadavg()}
+    results["kernel_calls"] = count_kernel_calls()
     results["build"] = measure_build(runs=3)
     with serve(site) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -552,7 +572,8 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
         "warm-up runs. It computes only what the demo draws from the model (the",
         "attention weights and each layer's output), with no TensorFlow.js",
         "overhead, so it bounds how fast the model part of an update could be.",
-        "TF.js runs 316 kernels per forward pass, each through the graph",
+        f"TF.js runs {results['kernel_calls']} kernels per forward pass, each "
+        "through the graph",
         "executor and the engine's tensor bookkeeping; in a CPU profile of",
         "typing, that per-kernel work outweighs the arithmetic.",
         "",
@@ -591,7 +612,8 @@ def format_report(results: dict, loads: int, keystrokes: int) -> str:
         "its shaders on the first update).",
         "",
         "Chromium here renders WebGL in software (SwiftShader), which favors the",
-        "CPU. On a real GPU, most of the 316 kernel calls of a forward pass",
+        f"CPU. On a real GPU, most of the {results['kernel_calls']} kernel calls "
+        "of a forward pass",
         "still run as separate shader passes on tiny tensors",
         "(`node benchmarks/list_kernels.mjs` counts the calls). The 11 outputs",
         "are also read back every keystroke, so the CPU is expected to stay",
