@@ -402,61 +402,134 @@ def overlap(a: Box, b: Box) -> float:
     return max(0.0, width) * max(0.0, height)
 
 
+def distance_to_box(x: float, y: float, box: Box) -> float:
+    """Return the distance from a point to the nearest point of a box."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return math.hypot(dx, dy)
+
+
+def nearest_point(x: float, y: float, box: Box) -> tuple[float, float]:
+    """Return the point of a box nearest to (x, y)."""
+    return min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+
+
+def segment_crosses_box(
+    start: tuple[float, float], end: tuple[float, float], box: Box
+) -> bool:
+    """Tell whether the segment passes through the box, by sampling 25 points."""
+    for step in range(25):
+        t = step / 24
+        x = start[0] + (end[0] - start[0]) * t
+        y = start[1] + (end[1] - start[1]) * t
+        if box[0] < x < box[2] and box[1] < y < box[3]:
+            return True
+    return False
+
+
+# Label spots: eight directions around the marker, at four distances (px
+# between the marker's center and the label's nearest edge). A label beyond
+# the first distance gets a leader line to its marker.
+LABEL_DIRECTIONS = (
+    (1, 0),
+    (-1, 0),
+    (0, -1),
+    (0, 1),
+    (1, -1),
+    (1, 1),
+    (-1, -1),
+    (-1, 1),
+)
+LABEL_GAPS = (7.0, 16.0, 26.0, 38.0)
+
+
+@dataclass(frozen=True)
+class LabelPlacement:
+    """Where a point's label goes: text position, anchor and optional leader."""
+
+    x: float
+    baseline: float
+    anchor: str
+    leader_to: tuple[float, float] | None  # the label edge's nearest point
+
+
 def place_labels(
     points: list[tuple[float, float]],
     labels: list[str],
     bounds: Box,
     font_size: float,
-) -> list[tuple[float, float, str]]:
-    """Choose, for each point in order, where its label goes; return (x, y, anchor).
+) -> list[LabelPlacement]:
+    """Choose, for each point in order, where its label goes.
 
-    Each label tries eight spots around its point and takes the first one
-    that overlaps nothing, or else the one with the least overlap with the
-    labels already placed, all markers and the plot's edges. The text width
-    is estimated from the number of characters, so overlaps are avoided
-    approximately, not exactly.
+    A spot is acceptable when the label stays inside `bounds` and overlaps no
+    label already placed and no marker, and when a reader cannot pair it with
+    the wrong point: next to its marker, no other marker may be nearer to the
+    label; further away, the leader line from its marker may cross no other
+    marker. The first acceptable spot, nearest first, wins; otherwise the
+    spot with the least overlap. The text width is estimated from the number
+    of characters, so overlaps are avoided approximately, not exactly.
     """
     char_width = font_size * 0.58
     marker_boxes = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
     placed: list[Box] = []
     result = []
-    for (x, y), label in zip(points, labels, strict=True):
+    for index, ((x, y), label) in enumerate(zip(points, labels, strict=True)):
         width = len(label) * char_width
-        candidates = [
-            (x + 7, y + 4, "start"),
-            (x - 7, y + 4, "end"),
-            (x, y - 8, "middle"),
-            (x, y + 16, "middle"),
-            (x + 5, y - 6, "start"),
-            (x + 5, y + 14, "start"),
-            (x - 5, y - 6, "end"),
-            (x - 5, y + 14, "end"),
-        ]
         best, best_cost = None, math.inf
-        for label_x, baseline, anchor in candidates:
-            start = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
-            rect = (
-                label_x + start,
-                baseline - font_size * 0.8,
-                label_x + start + width,
-                baseline + font_size * 0.2,
-            )
-            cost = sum(overlap(rect, other) for other in placed + marker_boxes)
-            inside = (
-                rect[0] >= bounds[0]
-                and rect[1] >= bounds[1]
-                and rect[2] <= bounds[2]
-                and rect[3] <= bounds[3]
-            )
-            if not inside:
-                cost += 1e6
-            if cost < best_cost:
-                best, best_cost = (label_x, baseline, anchor, rect), cost
-            if cost == 0:
+        for gap in LABEL_GAPS:
+            for dx, dy in LABEL_DIRECTIONS:
+                anchor = {1: "start", 0: "middle", -1: "end"}[dx]
+                label_x = x + dx * gap
+                if dy == 0:
+                    baseline = y + font_size * 0.3
+                elif dy < 0:
+                    baseline = y - gap - font_size * 0.2
+                else:
+                    baseline = y + gap + font_size * 0.8
+                start = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
+                rect = (
+                    label_x + start,
+                    baseline - font_size * 0.8,
+                    label_x + start + width,
+                    baseline + font_size * 0.2,
+                )
+                cost = sum(overlap(rect, other) for other in placed + marker_boxes)
+                others = [
+                    box for other, box in enumerate(marker_boxes) if other != index
+                ]
+                if gap == LABEL_GAPS[0]:
+                    own = distance_to_box(x, y, rect)
+                    if any(
+                        distance_to_box((b[0] + b[2]) / 2, (b[1] + b[3]) / 2, rect)
+                        < own
+                        for b in others
+                    ):
+                        cost += 1e4
+                elif any(
+                    segment_crosses_box((x, y), nearest_point(x, y, rect), box)
+                    for box in others
+                    # A marker that overlaps this one is crossed by any leader.
+                    if distance_to_box(x, y, box) > 3
+                ):
+                    cost += 1e4
+                inside = (
+                    rect[0] >= bounds[0]
+                    and rect[1] >= bounds[1]
+                    and rect[2] <= bounds[2]
+                    and rect[3] <= bounds[3]
+                )
+                if not inside:
+                    cost += 1e6
+                if cost < best_cost:
+                    best, best_cost = (label_x, baseline, anchor, rect, gap), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
                 break
-        label_x, baseline, anchor, rect = best
+        label_x, baseline, anchor, rect, gap = best
         placed.append(rect)
-        result.append((label_x, baseline, anchor))
+        leader_to = nearest_point(x, y, rect) if gap > LABEL_GAPS[0] else None
+        result.append(LabelPlacement(label_x, baseline, anchor, leader_to))
     return result
 
 
@@ -539,10 +612,30 @@ def embedding_pca(figure_id: str, model: ReferenceModel) -> Figure:
         group = projection.groups[index]
         series = group_names.index(group)
         x, y = points[index]
-        label_x, label_y, anchor = placements[index]
+        placement = placements[index]
         content = marker(
             PCA_SHAPES[series], x, y, f"series-{series + 1}", SERIES_COLORS[series]
-        ) + text(label_x, label_y, word, text_anchor=anchor, font_size=fmt(font_size))
+        ) + text(
+            placement.x,
+            placement.baseline,
+            word,
+            text_anchor=placement.anchor,
+            font_size=fmt(font_size),
+        )
+        if placement.leader_to is not None:
+            # From the marker's edge, 6 px from its center, to the label.
+            end_x, end_y = placement.leader_to
+            length = math.hypot(end_x - x, end_y - y)
+            start_x = x + (end_x - x) * 6 / length
+            start_y = y + (end_y - y) * 6 / length
+            content += line(
+                start_x,
+                start_y,
+                end_x,
+                end_y,
+                stroke_width="0.75",
+                stroke_opacity="0.6",
+            )
         parts.append(
             element(
                 "g",

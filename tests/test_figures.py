@@ -304,14 +304,98 @@ def test_place_labels_avoid_each_other():
 
     placements = embeddings.place_labels(points, labels, (0, 0, 400, 300), 11.0)
 
-    boxes = []
-    for (x, baseline, anchor), label in zip(placements, labels, strict=True):
-        width = len(label) * 11.0 * 0.58
-        start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-        boxes.append((start, baseline - 8.8, start + width, baseline + 2.2))
+    boxes = label_boxes(placements, labels, 11.0)
     for index, box in enumerate(boxes):
         for other in boxes[index + 1 :]:
             assert embeddings.overlap(box, other) == 0
+
+
+def label_boxes(placements, labels, font_size):
+    boxes = []
+    for placement, label in zip(placements, labels, strict=True):
+        width = len(label) * font_size * 0.58
+        x = placement.x
+        start = {"start": x, "middle": x - width / 2, "end": x - width}[
+            placement.anchor
+        ]
+        baseline = placement.baseline
+        boxes.append(
+            (
+                start,
+                baseline - font_size * 0.8,
+                start + width,
+                baseline + font_size * 0.2,
+            )
+        )
+    return boxes
+
+
+def test_pca_labels_nearest_their_points(model):
+    # The plot's clusters are tight: each label must still be nearer its own
+    # marker than any other, or a reader pairs it with the wrong word.
+    figure = figures.render_figure("embedding-pca", "figure-test", model)
+    groups = re.findall(r'<g class="pca-point"(.*?)</g>', figure.body, re.S)
+    points, placements, labels, leaders = [], [], [], []
+    for group in groups:
+        circle = re.search(r'cx="([^"]+)" cy="([^"]+)"', group)
+        if circle:
+            point = (float(circle[1]), float(circle[2]))
+        else:
+            corners = re.search(r'points="([^"]+)"', group)[1].split()
+            xy = np.array([[float(v) for v in c.split(",")] for c in corners])
+            point = tuple((xy.min(axis=0) + xy.max(axis=0)) / 2)
+        label = re.search(r"<text ([^>]*)>([^<]+)</text>", group)
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', label[1]))
+        points.append(point)
+        labels.append(label[2])
+        leader = re.search(r'<line [^>]*x2="([^"]+)" y2="([^"]+)"', group)
+        leaders.append(None if leader is None else (float(leader[1]), float(leader[2])))
+        placements.append(
+            embeddings.LabelPlacement(
+                float(attrs["x"]), float(attrs["y"]), attrs["text-anchor"], None
+            )
+        )
+
+    boxes = label_boxes(placements, labels, 11.0)
+    assert len(boxes) > 20
+    for index, box in enumerate(boxes):
+        own = points[index]
+        others = [point for other, point in enumerate(points) if other != index]
+        if leaders[index] is None:
+            for point in others:
+                assert embeddings.distance_to_box(*point, box) >= (
+                    embeddings.distance_to_box(*own, box)
+                ), labels[index]
+        else:
+            assert embeddings.distance_to_box(*leaders[index], box) < 0.01
+            # Markers that overlap this one are crossed by any leader.
+            apart = [
+                (x, y)
+                for x, y in others
+                if embeddings.distance_to_box(*own, (x - 5, y - 5, x + 5, y + 5)) > 3
+            ]
+            for x, y in apart:
+                assert not embeddings.segment_crosses_box(
+                    own, leaders[index], (x - 4, y - 4, x + 4, y + 4)
+                ), labels[index]
+
+
+def test_place_labels_lead_far_labels():
+    # A 3 x 3 grid 10 px apart: the middle label must move away, with a leader.
+    points = [(200.0 + 10 * (i % 3), 150.0 + 10 * (i // 3)) for i in range(9)]
+    labels = ["cat", "woman", "dog", "boy", "king", "fox", "bear", "girl", "cow"]
+
+    placements = embeddings.place_labels(points, labels, (0, 0, 400, 300), 11.0)
+
+    boxes = label_boxes(placements, labels, 11.0)
+    leaders = [
+        (placement.leader_to, box)
+        for placement, box in zip(placements, boxes, strict=True)
+        if placement.leader_to is not None
+    ]
+    assert leaders
+    for end, box in leaders:
+        assert embeddings.distance_to_box(*end, box) == pytest.approx(0)
 
 
 @pytest.mark.parametrize(
