@@ -153,7 +153,7 @@ def attention_worked_example(figure_id: str, model: ReferenceModel) -> Figure:
     # One entry of each step, written out so the reader can redo it by hand.
     first, second = tokens[0], tokens[1]
     terms = " + ".join(
-        f"({fmt_number(q, 2)})({fmt_number(k, 2)})"
+        f"({fmt_number(q, 3)})({fmt_number(k, 3)})"
         for q, k in zip(query[1], key[0], strict=True)
     )
     exponentials = " + ".join(
@@ -191,8 +191,9 @@ def attention_worked_example(figure_id: str, model: ReferenceModel) -> Figure:
         f"Attention by hand: head {head + 1} of layer {layer + 1} of the demo "
         f"model on \u201c{escape(WORKED_SENTENCE)}\u201d. Each row belongs to one "
         "token. The rows of a score table are queries and its columns keys; "
-        "each row of weights sums to 1. Values are rounded to two decimals for "
-        "display, and every step was computed from the unrounded numbers, so "
-        "redoing a step with the printed numbers can differ in the last digit."
+        "each row of weights sums to 1. The tables round values to two "
+        "decimals, the dot product below to three. Every step was computed "
+        "from the unrounded numbers, so redoing a step with the printed numbers "
+        "can differ in the last digit."
     )
     return Figure("attention-worked-example", figure_id, body, caption)

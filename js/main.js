@@ -72,6 +72,7 @@ async function startDemo(root) {
   });
   elements.input.value = store.state.sentence;
   elements.input.dir = "auto";
+  elements.input.readOnly = false;
   const linkTarget = findLinkTarget(root, locationHasState(limits));
   const settleScroll = linkTarget ? pinToTop(linkTarget) : null;
 

@@ -469,6 +469,8 @@ def test_page_reads_without_javascript(browser, site_url):
             box = page.locator(f"#{figure_id}").bounding_box()
             assert box["width"] > 300, figure_id
             assert box["height"] > 100, figure_id
+    # Without the script, an edited sentence would not match the matrices.
+    assert page.locator("#sentence").get_attribute("readonly") is not None
     context.close()
 
 

@@ -441,6 +441,19 @@ def test_choose_head_prefers_clear_but_soft_peaks():
     assert attention.choose_head(np.stack([soft, soft])) == 0
 
 
+def test_worked_dot_product_redoes_by_hand(model):
+    body = figures.render_figure("attention-worked-example", "figure-x", model).body
+    first_step = re.search(r'<ol class="worked-steps"><li>(.*?)</li>', body)[1]
+    first_step = first_step.replace("\u2212", "-")
+    terms = re.findall(r"\((-?[\d.]+)\)\((-?[\d.]+)\)", first_step)
+    printed = float(re.search(r"= (-?[\d.]+)$", first_step)[1])
+
+    config = model.config
+    assert len(terms) == config["d_model"] // config["num_heads"]
+    by_hand = sum(float(q) * float(k) for q, k in terms)
+    assert by_hand == pytest.approx(printed, abs=0.01)
+
+
 def test_worked_example_tables_have_headers(model):
     body = figures.render_figure("attention-worked-example", "figure-x", model).body
     tables = re.findall(r"<table .*?</table>", body)
