@@ -146,15 +146,17 @@ function drawWaves(svg, sines, cosines, position, offset) {
 function drawCircle(svg, sines, cosines, start, rotated, target) {
   const { size, radius } = CIRCLE;
   const center = size / 2;
-  const point = ([sine, cosine]) => [center + radius * sine, center - radius * cosine];
+  // As on the unit circle and in the article's figure: cosine across, sine
+  // up, so PE(0) sits on the right and positions turn counter-clockwise.
+  const point = ([sine, cosine]) => [center + radius * cosine, center - radius * sine];
   svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
 
   const background = [
     element("circle", { class: "axis", cx: center, cy: center, r: radius, fill: "none" }),
     element("line", { class: "axis", x1: center - radius - 8, y1: center, x2: center + radius + 8, y2: center }),
     element("line", { class: "axis", x1: center, y1: center - radius - 8, x2: center, y2: center + radius + 8 }),
-    text("sin", size - 4, center - 6, "end"),
-    text("cos", center + 6, 12, "start"),
+    text("cos", size - 4, center - 6, "end"),
+    text("sin", center + 6, 12, "start"),
   ];
   const positions = sines.map((sine, index) => {
     const [cx, cy] = point([sine, cosines[index]]);

@@ -748,6 +748,39 @@ def test_console_api(page, site_url):
     assert page.errors == []
 
 
+def test_explorer_circle_uses_unit_circle_axes(page, site_url):
+    # Cosine across and sine up, as in the article's figure: PE(0) = (0, 1)
+    # sits right of the center, and the next positions turn counter-clockwise.
+    open_demo(page, site_url)
+    page.click("#pe-explorer summary")
+    page.wait_for_selector("#pe-explorer .pe-body:not([hidden])")
+    page.focus("#pe-position")
+    page.keyboard.press("Home")
+
+    def solid_dot():
+        return page.evaluate(
+            """() => {
+              const circle = document.querySelector("#pe-explorer .pe-circle");
+              const dot = circle.querySelector(".dot.series-1");
+              const size = circle.viewBox.baseVal;
+              return [dot.cx.baseVal.value - size.width / 2,
+                      size.height / 2 - dot.cy.baseVal.value];
+            }"""
+        )
+
+    x, y = solid_dot()
+    assert x > 50
+    assert abs(y) < 0.5
+    page.keyboard.press("ArrowRight")
+    x, y = solid_dot()
+    assert y > 0
+    labels = page.eval_on_selector_all(
+        "#pe-explorer .pe-circle text", "(texts) => texts.map((t) => t.textContent)"
+    )
+    assert labels == ["cos", "sin"]
+    assert page.errors == []
+
+
 def test_explorer_rotation_reaches_shifted_position(page, site_url, built_site):
     data = json.loads((built_site / "assets" / "pe-explorer.json").read_text())
     open_demo(page, site_url)
