@@ -47,6 +47,9 @@ export function createAttentionView(elements, palette) {
   function drawResult(result, state) {
     cancelIdle(pendingTables);
     const { encoding, outputs } = result;
+    // The style sheet hides the line view's caption and the color scale,
+    // which describe matrices that an empty sentence does not have.
+    elements.root.toggleAttribute("data-empty", !outputs);
     if (!outputs) {
       elements.strip.replaceChildren();
       elements.grid.replaceChildren();

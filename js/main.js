@@ -40,6 +40,7 @@ if (demo) startDemo(demo);
 
 async function startDemo(root) {
   const elements = {
+    root,
     input: root.querySelector("#sentence"),
     status: root.querySelector("#demo-status"),
     announcement: root.querySelector("#demo-announcement"),

@@ -194,6 +194,27 @@ def test_head_thumbnails_empty_without_tokens(new_page, site_url, color_scheme):
     assert page.errors == []
 
 
+def test_empty_sentence_hides_matrix_legends(page, site_url):
+    def visibility():
+        return page.evaluate(
+            """() => ["#line-view", ".heat-legend"]
+              .map((selector) => document.querySelector(selector))
+              .map((element) => getComputedStyle(element).visibility)"""
+        )
+
+    open_demo(page, site_url)
+    assert visibility() == ["visible", "visible"]
+    replace_text(page, "")
+    page.wait_for_function(
+        "() => document.querySelectorAll('table.attention-matrix').length === 0"
+    )
+    assert visibility() == ["hidden", "hidden"]
+    replace_text(page, "The cat sat.")
+    wait_live(page)
+    assert visibility() == ["visible", "visible"]
+    assert page.errors == []
+
+
 # History: quick changes share one entry
 
 
