@@ -457,6 +457,20 @@ def test_narrow_screen_has_no_sideways_scroll(browser, site_url, color_scheme):
     context.close()
 
 
+def test_contents_line_up_with_text(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url)
+
+    lefts = page.evaluate(
+        """() => [".site-header", ".toc", "main"]
+          .map((selector) => document.querySelector(selector))
+          .map((element) => element.getBoundingClientRect().left)"""
+    )
+    assert max(lefts) - min(lefts) < 1, lefts
+    context.close()
+
+
 def test_page_reads_without_javascript(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
