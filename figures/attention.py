@@ -99,7 +99,8 @@ def attention_worked_example(figure_id: str, model: ReferenceModel) -> Figure:
     weights = steps["attention_weights"][layer, head]
     output = steps["head_outputs"][layer, head]
     n, d_k = query.shape
-    dimensions = [str(index + 1) for index in range(d_k)]
+    # Counted from 0, as in the step-through and the formulas (dimension 2i).
+    dimensions = [str(index) for index in range(d_k)]
     sqrt_d_k = math.sqrt(d_k)
 
     def projection_table(name: str, letter: str, role: str, values) -> str:

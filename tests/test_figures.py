@@ -465,6 +465,14 @@ def test_worked_example_tables_have_headers(model):
         assert '<th scope="col">' in table
 
 
+def test_worked_example_counts_dimensions_from_zero(model):
+    body = figures.render_figure("attention-worked-example", "figure-x", model).body
+    query = re.search(r'<table class="matrix" data-name="query".*?</table>', body)[0]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', query)
+
+    assert headers[:2] == ["0", "1"]
+
+
 def test_encoder_stack_names_its_parts(model):
     body = figures.render_figure("encoder-stack", "figure-x", model).body
     texts = re.findall(r"<text [^>]*>([^<]*)</text>", body)
