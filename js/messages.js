@@ -3,6 +3,9 @@
 
 const MAX_QUOTED_LENGTH = 40;
 
+/** Where each TensorFlow.js backend computes, in the reader's words. */
+export const BACKEND_PLACES = { cpu: "on the CPU", webgl: "on the GPU (WebGL)" };
+
 /**
  * Returns { message, kind } for the status line after an update. The kind
  * changes only when the meaning does (empty, cut off, mask on or off), so
@@ -13,8 +16,9 @@ export function resultMessage(result, { backend, maxTokens, elapsed }) {
   if (!outputs) {
     return { message: "Type a sentence to see its attention matrices.", kind: "empty" };
   }
+  const place = BACKEND_PLACES[backend] ?? `(${backend} backend)`;
   let message =
-    `Computed in your browser by TensorFlow.js (${backend} backend) ` +
+    `Computed in your browser by TensorFlow.js ${place} ` +
     `for ${encoding.ids.length} ${encoding.ids.length === 1 ? "token" : "tokens"} ` +
     `in ${elapsed.toFixed(1)} ms.`;
   if (causal) {

@@ -350,7 +350,7 @@ def test_causal_mask_zeroes_upper_triangle(page, site_url, backend):
     sentence = page.input_value("#sentence")
     if backend != "cpu":
         assert page.evaluate(f"() => attentionDemo.setBackend('{backend}')") == backend
-        wait_for_status(page, f"{backend} backend")
+        wait_for_status(page, "on the GPU (WebGL)")
     page.check("#causal-mask")
     page.wait_for_function(
         "() => document.querySelectorAll('table.attention-matrix td.masked').length > 0"
@@ -744,7 +744,7 @@ def test_console_api(page, site_url):
     assert "unknown backend" in error
     assert page.evaluate("() => attentionDemo.backend()") == "cpu"
     assert page.evaluate("() => attentionDemo.setBackend('webgl')") == "webgl"
-    wait_for_status(page, "webgl backend")
+    wait_for_status(page, "on the GPU (WebGL)")
     assert page.errors == []
 
 
