@@ -111,6 +111,9 @@ def test_not_found_page_works_at_any_depth(browser, tmp_path):
             "() => getComputedStyle(document.body).backgroundColor"
         )
         assert background != "rgba(0, 0, 0, 0)", "stylesheet did not load"
+        assert page.locator("footer").count() == 0
+        walkthrough = page.get_attribute("text=code walkthrough", "href")
+        assert walkthrough == "/REPO/walkthrough.html"
         page.click("text=go to the article")
         assert page.url == url
     assert failed == []
