@@ -25,6 +25,7 @@ export function setUpStepThrough(details, store) {
       layer: state.layer,
       head: state.head,
       step: state.step,
+      causal: current.causal,
     });
   }
 

@@ -21,7 +21,7 @@ export const STEP_IDS = [
  * Shows step number `step` (0-based) of container and draws its tables for
  * (layer, head) from outputs, the model's { data, shape } arrays by name.
  */
-export function drawStepThrough(container, { tokens, outputs, layer, head, step }) {
+export function drawStepThrough(container, { tokens, outputs, layer, head, step, causal }) {
   const stepId = STEP_IDS[step];
   for (const panel of container.querySelectorAll("[data-step-panel]")) {
     panel.hidden = panel.dataset.stepPanel !== stepId;
@@ -55,13 +55,14 @@ export function drawStepThrough(container, { tokens, outputs, layer, head, step 
   for (const variant of panel.querySelectorAll("[data-when]")) {
     variant.hidden = variant.dataset.when !== (layer === 0 ? "first-layer" : "later-layer");
   }
-  const specs = tableSpecs(stepId, outputs, layer, head);
+  const specs = tableSpecs(stepId, outputs, layer, head, causal);
   drawTables(panel.querySelector(".step-tables"), tokens, specs);
 }
 
 // Returns what to draw for one step: a list of
-// { output, layer, head, caption, values, columns, heat }.
-function tableSpecs(stepId, outputs, layer, head) {
+// { output, layer, head, caption, values, columns, heat, masked }. With
+// `masked`, the cells above the diagonal are hatched as the causal mask's.
+function tableSpecs(stepId, outputs, layer, head, causal = false) {
   if (stepId === "input") {
     if (layer > 0) {
       return [
@@ -114,6 +115,7 @@ function tableSpecs(stepId, outputs, layer, head) {
       values: slice(outputs[stepId], [layer, head]),
       columns: isSquare ? "tokens" : "dimensions",
       heat: stepId === "attention_weights",
+      masked: causal && stepId === "attention_weights",
     },
   ];
 }
@@ -202,7 +204,8 @@ function fillTable(table, tokens, spec) {
       cell.dataset.value = value.toPrecision(8);
       setText(cell, formatNumber(value));
       if (spec.heat) {
-        cell.className = `heat-${heatLevel(value)}`;
+        const masked = spec.masked && col > row;
+        cell.className = `heat-${heatLevel(value)}${masked ? " masked" : ""}`;
       }
     }
   }

@@ -341,6 +341,15 @@ def test_step_through_matches_reference(page, site_url, layer, head, causal):
             np.testing.assert_allclose(
                 table["values"], expected_tables[table["output"]], rtol=0, atol=1e-4
             )
+        if name == "attention_weights":
+            # The causal mask's cells are hatched, as in the large matrix.
+            masked = page.eval_on_selector_all(
+                f"{panel} table.step-matrix tbody td",
+                "(cells) => cells.map((c) => c.classList.contains('masked'))",
+            )
+            n = len(expected["tokens"])
+            above = [col > row for row in range(n) for col in range(n)]
+            assert masked == (above if causal else [False] * (n * n))
     assert page.errors == []
 
 
