@@ -24,6 +24,7 @@ from .svg import (
     fmt_label,
     heatmap_cells,
     heatmap_image,
+    horizontal_legend,
     line,
     svg_root,
     text,
@@ -407,6 +408,12 @@ def pe_relative_shift(figure_id: str, model: ReferenceModel) -> Figure:
     parts.append(
         text(left + grid / 2, top + grid + 30, "input dimension", text_anchor="middle")
     )
+    # The color scale of the entries, under the axis title.
+    scale_top = top + grid + 42
+    parts.append(
+        text(left - 6, scale_top + 8, "color:", font_size="10", text_anchor="end")
+    )
+    parts.append(horizontal_legend(left, scale_top, 120, 1.0))
     label_y = top + grid / 2
     parts.append(
         text(
@@ -522,12 +529,13 @@ def pe_relative_shift(figure_id: str, model: ReferenceModel) -> Figure:
         )
     )
     width = center_x + radius + 30
-    height = legend_y + 32
+    height = max(legend_y + 32, scale_top + 32)
 
     title = f"The shift matrix {name} and its effect on the encoding"
     description = (
         f"Left: a {d_model} by {d_model} heatmap of {name}, zero everywhere "
-        "except 2 by 2 blocks on the diagonal. Right: dimensions "
+        "except 2 by 2 blocks on the diagonal, with colors from blue for "
+        f"{MINUS}1 through white for 0 to red for 1. Right: dimensions "
         f"{2 * pair} and {2 * pair + 1} of PE(pos) for positions 0 to {shown - 1}, "
         f"drawn as dots on a circle. Rings mark {name} applied to PE(0) to "
         f"PE({shown - offset - 1}), and each ring "

@@ -488,3 +488,11 @@ def test_encoder_stack_names_its_parts(model):
     assert f"N = {config['num_layers']}" in texts
     heads = config["num_heads"]
     assert f"{heads} heads, d_k = {config['d_model'] // heads}" in texts
+
+
+def test_shift_figure_has_color_scale(model):
+    body = figures.render_figure("pe-relative-shift", "figure-x", model).body
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", body)
+
+    assert "color:" in texts
+    assert {"\u22121.0", "0.0", "1.0"} <= set(texts)
