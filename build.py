@@ -679,7 +679,7 @@ def bundle_js(out_dir: Path) -> None:
             (line.strip() for line in result.stderr.splitlines() if line.strip()),
             f"exit status {result.returncode}",
         )
-        raise BuildError(JS_ENTRY, None, f"esbuild failed: {first_error}")
+        raise BuildError(JS_ENTRY, None, f"bundling failed: {first_error}")
 
 
 def copy_model(out_dir: Path) -> int:

@@ -445,12 +445,24 @@ LABEL_GAPS = (7.0, 16.0, 26.0, 38.0)
 
 @dataclass(frozen=True)
 class LabelPlacement:
-    """Where a point's label goes: text position, anchor and optional leader."""
+    """The spot chosen for a point's label: text position, anchor, leader."""
 
     x: float
     baseline: float
-    anchor: str
+    anchor: str  # SVG text-anchor: start, middle or end
     leader_to: tuple[float, float] | None  # the label edge's nearest point
+
+
+def label_box(x: float, baseline: float, anchor: str, label: str, font_size: float):
+    """Return the estimated box of a label's text, from its length in characters."""
+    width = len(label) * font_size * 0.58
+    start = x + {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
+    return (
+        start,
+        baseline - font_size * 0.8,
+        start + width,
+        baseline + font_size * 0.2,
+    )
 
 
 def place_labels(
@@ -461,20 +473,25 @@ def place_labels(
 ) -> list[LabelPlacement]:
     """Choose, for each point in order, where its label goes.
 
-    A spot is acceptable when the label stays inside `bounds` and overlaps no
-    label already placed and no marker, and when a reader cannot pair it with
-    the wrong point: next to its marker, no other marker may be nearer to the
-    label; further away, the leader line from its marker may cross no other
-    marker. The first acceptable spot, nearest first, wins; otherwise the
-    spot with the least overlap. The text width is estimated from the number
-    of characters, so overlaps are avoided approximately, not exactly.
+    A spot is acceptable when the label stays inside `bounds`, overlaps no
+    label already placed and no marker, and cannot be paired with the wrong
+    point. Next to its marker, that means no other marker is nearer to the
+    label. Further away, it means the leader line from its marker crosses no
+    other marker. The first acceptable spot, nearest first, wins, and
+    otherwise the spot with the least overlap. Text widths are estimates (see
+    `label_box`), so overlaps are avoided approximately, not exactly.
     """
-    char_width = font_size * 0.58
     marker_boxes = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
     placed: list[Box] = []
     result = []
     for index, ((x, y), label) in enumerate(zip(points, labels, strict=True)):
-        width = len(label) * char_width
+        other_points = [point for other, point in enumerate(points) if other != index]
+        # A marker that overlaps this one is crossed by any leader.
+        apart_boxes = [
+            box
+            for other, box in enumerate(marker_boxes)
+            if other != index and distance_to_box(x, y, box) > 3
+        ]
         best, best_cost = None, math.inf
         for gap in LABEL_GAPS:
             for dx, dy in LABEL_DIRECTIONS:
@@ -486,32 +503,16 @@ def place_labels(
                     baseline = y - gap - font_size * 0.2
                 else:
                     baseline = y + gap + font_size * 0.8
-                start = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
-                rect = (
-                    label_x + start,
-                    baseline - font_size * 0.8,
-                    label_x + start + width,
-                    baseline + font_size * 0.2,
-                )
+                rect = label_box(label_x, baseline, anchor, label, font_size)
                 cost = sum(overlap(rect, other) for other in placed + marker_boxes)
-                others = [
-                    box for other, box in enumerate(marker_boxes) if other != index
-                ]
                 if gap == LABEL_GAPS[0]:
                     own = distance_to_box(x, y, rect)
-                    if any(
-                        distance_to_box((b[0] + b[2]) / 2, (b[1] + b[3]) / 2, rect)
-                        < own
-                        for b in others
-                    ):
+                    if any(distance_to_box(*p, rect) < own for p in other_points):
                         cost += 1e4
-                elif any(
-                    segment_crosses_box((x, y), nearest_point(x, y, rect), box)
-                    for box in others
-                    # A marker that overlaps this one is crossed by any leader.
-                    if distance_to_box(x, y, box) > 3
-                ):
-                    cost += 1e4
+                else:
+                    leader = ((x, y), nearest_point(x, y, rect))
+                    if any(segment_crosses_box(*leader, box) for box in apart_boxes):
+                        cost += 1e4
                 inside = (
                     rect[0] >= bounds[0]
                     and rect[1] >= bounds[1]

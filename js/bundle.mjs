@@ -3,7 +3,7 @@
 //
 //   node js/bundle.mjs --outdir site/assets --model model/web/model.json
 //
-// The converter maps every TensorFlow op it supports to an executor, and each
+// The converter maps every TensorFlow op it supports to an executor. Each
 // executor calls TensorFlow.js ops through one namespace object, so a plain
 // bundle carries all of them: 175 KB of minified code (40 KB gzip) that the
 // attention model never runs. The plugin below reads the op names from model.json and, as esbuild
@@ -74,11 +74,11 @@ export function trimOpList(source, ops) {
   walk(parse(source), (node) => {
     if (node.type !== "VariableDeclarator" || node.id.name !== "json") return;
     if (node.init?.type !== "ArrayExpression") return;
-    const kept = node.init.elements.filter(
+    const matching = node.init.elements.filter(
       (element) =>
         element.type === "ObjectExpression" && ops.has(propertyValue(element, "tfOpName")),
     );
-    const text = kept.map((element) => source.slice(element.start, element.end)).join(",\n");
+    const text = matching.map((element) => source.slice(element.start, element.end)).join(",\n");
     edits.push([node.init.start, node.init.end, `[${text}]`]);
   });
   if (edits.length !== 1) throw new Error("invalid op list: expected one `json` array");

@@ -3,7 +3,7 @@
 
 const MAX_QUOTED_LENGTH = 40;
 
-/** Where each TensorFlow.js backend computes, in the reader's words. */
+/** The processor each TensorFlow.js backend computes on, in the reader's words. */
 export const BACKEND_PLACES = { cpu: "on the CPU", webgl: "on the GPU (WebGL)" };
 
 /**

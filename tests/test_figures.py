@@ -311,23 +311,10 @@ def test_place_labels_avoid_each_other():
 
 
 def label_boxes(placements, labels, font_size):
-    boxes = []
-    for placement, label in zip(placements, labels, strict=True):
-        width = len(label) * font_size * 0.58
-        x = placement.x
-        start = {"start": x, "middle": x - width / 2, "end": x - width}[
-            placement.anchor
-        ]
-        baseline = placement.baseline
-        boxes.append(
-            (
-                start,
-                baseline - font_size * 0.8,
-                start + width,
-                baseline + font_size * 0.2,
-            )
-        )
-    return boxes
+    return [
+        embeddings.label_box(p.x, p.baseline, p.anchor, label, font_size)
+        for p, label in zip(placements, labels, strict=True)
+    ]
 
 
 def test_pca_labels_nearest_their_points(model):
